@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runTs } from '@fipc/test-utils';
+import type { Bench, Goal, Sample } from './define.js';
+
+// `pnpm bench [name-filter] [--rounds N]`: every benchmark of the workspace, ours beside its baselines.
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { rounds: { type: 'string' } },
+});
+const root = join(import.meta.dirname, '../../..');
+const files = ['packages', 'apps']
+  .flatMap((group) =>
+    existsSync(join(root, group))
+      ? readdirSync(join(root, group)).map((name) => join(root, group, name, 'bench'))
+      : [],
+  )
+  .filter((dir) => existsSync(dir))
+  .flatMap((dir) =>
+    readdirSync(dir)
+      .filter((name) => name.endsWith('.bench.ts'))
+      .map((name) => join(dir, name)),
+  );
+
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
+const stats = (samples: number[]): Stats => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted.at(-1)!, samples };
+};
+
+const results = [];
+const goals = [];
+for (const file of files) {
+  const benches: Bench[] = (await import(pathToFileURL(file).href)).default;
+  for (const bench of benches) {
+    if (positionals.length && !positionals.some((filter) => bench.name.includes(filter))) continue;
+    const rounds = Number(values.rounds ?? bench.rounds ?? 5);
+    const subjects = Object.keys(bench.subjects);
+    const samples: Record<string, Sample[]> = Object.fromEntries(subjects.map((s) => [s, []]));
+    console.error(`\n${bench.name}: ${bench.description}`);
+    for (let round = 0; round < rounds; round++) {
+      // Rotate the order each round so no subject always runs first (cold cache) or last.
+      const order = subjects.map((_, i) => subjects[(i + round) % subjects.length]!);
+      for (const subject of order) {
+        const child = await runTs(join(import.meta.dirname, 'child.ts'), [file, bench.name, subject], {
+          cwd: root,
+        });
+        const line = child.stdout.split('\n').findLast((l) => l.startsWith('__SAMPLE__'));
+        if (!line) throw new Error(`${bench.name}/${subject} printed no sample`);
+        samples[subject]!.push(JSON.parse(line.slice('__SAMPLE__'.length)));
+        console.error(`  round ${round + 1}/${rounds} ${subject}: ${line.slice('__SAMPLE__'.length)}`);
+      }
+    }
+    for (const [metric, { unit, better }] of Object.entries(bench.metrics)) {
+      const bySubject = Object.fromEntries(
+        subjects
+          .map(
+            (s) =>
+              [
+                s,
+                samples[s]!.map((sample) => sample[metric]).filter((v): v is number => typeof v === 'number'),
+              ] as const,
+          )
+          .filter(([, v]) => v.length > 0)
+          .map(([s, v]) => [s, stats(v)]),
+      );
+      const ours = bySubject[bench.ours];
+      if (!ours) continue;
+      const ratios = Object.fromEntries(
+        Object.entries(bySubject)
+          .filter(([s]) => s !== bench.ours)
+          .map(([s, baseline]) => [s, ours.median / baseline.median]),
+      );
+      results.push({
+        name: bench.name,
+        metric,
+        unit,
+        better,
+        ours: bench.ours,
+        median: ours.median,
+        min: ours.min,
+        max: ours.max,
+        ratios,
+        subjects: bySubject,
+      });
+      for (const goal of (bench.goals ?? []).filter((g) => g.metric === metric))
+        goals.push(judge(bench.name, goal, ours.median, ratios, unit));
+    }
+  }
+}
+
+function judge(name: string, goal: Goal, median: number, ratios: Record<string, number>, unit: string) {
+  const value = goal.against ? ratios[goal.against] : median;
+  const met =
+    value !== undefined &&
+    (goal.min === undefined || value >= goal.min) &&
+    (goal.max === undefined || value <= goal.max);
+  const bound = [goal.min !== undefined && `>= ${goal.min}`, goal.max !== undefined && `<= ${goal.max}`]
+    .filter(Boolean)
+    .join(' and ');
+  const what = goal.against ? `${goal.metric} ratio vs ${goal.against}` : `${goal.metric} (${unit})`;
+  return { name, goal: `${what} ${bound}`, value, met };
+}
+
+const out = join(root, 'bench/results');
+mkdirSync(out, { recursive: true });
+const report = {
+  generatedAt: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  results,
+  goals,
+};
+writeFileSync(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+const fmt = (n: number | undefined) =>
+  n === undefined ? '-' : Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en') : n.toPrecision(3);
+console.log('\n| benchmark | metric | ours (median) | min | max | vs baselines (ours / baseline) |');
+console.log('|---|---|---|---|---|---|');
+for (const r of results) {
+  const vs = Object.entries(r.ratios)
+    .map(([s, ratio]) => `${s}: ${fmt(ratio)}x (${fmt(r.subjects[s]?.median)})`)
+    .join('; ');
+  console.log(
+    `| ${r.name} | ${r.metric} (${r.unit}) | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${vs} |`,
+  );
+}
+console.log('\n| goal | value | met |\n|---|---|---|');
+for (const g of goals) console.log(`| ${g.name}: ${g.goal} | ${fmt(g.value)} | ${g.met ? 'yes' : 'NO'} |`);
+console.log(`\nwrote ${relative(process.cwd(), join(out, 'latest.json'))}`);

@@ -1,0 +1,94 @@
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** Node flags that run a TypeScript file against the workspace sources, as the tests do. */
+export const tsNodeArgs = ['--import', tsx, '--conditions=@fipc/source'];
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A child process running a TypeScript file, with its output collected. */
+export class Child {
+  readonly process: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<Exit>;
+  #listeners = new Set<() => void>();
+
+  constructor(file: string, args: string[] = [], options: SpawnOptions = {}) {
+    this.process = spawn(process.execPath, [...tsNodeArgs, file, ...args], { stdio: 'pipe', ...options });
+    this.process.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      this.stdout += text;
+      for (const listener of this.#listeners) listener();
+    });
+    this.process.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      this.stderr += text;
+    });
+    this.exited = new Promise((resolve) =>
+      this.process.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+  }
+
+  /** Complete stdout lines so far. */
+  get lines(): string[] {
+    return this.stdout.split('\n').slice(0, -1);
+  }
+
+  /** Resolves with the first stdout line matching `test`. */
+  waitForLine(test: (line: string) => boolean, timeoutMs = 30_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const line = this.lines.find(test);
+        if (line === undefined) return;
+        cleanup();
+        resolve(line);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(
+            `no matching line in ${timeoutMs} ms; stdout: ${this.stdout.slice(-500)} stderr: ${this.stderr.slice(-2000)}`,
+          ),
+        );
+      }, timeoutMs);
+      const exit = () =>
+        setTimeout(() => {
+          check();
+          cleanup();
+          reject(new Error(`child exited; stderr: ${this.stderr.slice(-2000)}`));
+        }, 50);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.#listeners.delete(check);
+        this.process.off('exit', exit);
+      };
+      this.#listeners.add(check);
+      this.process.once('exit', exit);
+      check();
+    });
+  }
+
+  /** SIGKILL, as a crash would. */
+  kill9(): Promise<Exit> {
+    this.process.kill('SIGKILL');
+    return this.exited;
+  }
+}
+
+/** Spawns `file` (TypeScript) in a fresh Node process. */
+export function spawnTs(file: string, args: string[] = [], options: SpawnOptions = {}): Child {
+  return new Child(file, args, options);
+}
+
+/** Runs `file` to completion; rejects if it exits non-zero or by a signal. */
+export async function runTs(file: string, args: string[] = [], options: SpawnOptions = {}): Promise<Child> {
+  const child = new Child(file, args, options);
+  const { code, signal } = await child.exited;
+  if (code !== 0) throw new Error(`${file} exited with ${code ?? signal}: ${child.stderr.slice(-4000)}`);
+  return child;
+}

@@ -1,0 +1,2 @@
+export { Child, type Exit, runTs, spawnTs, tsNodeArgs } from './child.js';
+export { smallTmpfs, tempDir, waitFor } from './fs.js';
