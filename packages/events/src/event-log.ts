@@ -1,0 +1,252 @@
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { EventLogError } from './errors.js';
+import { GroupCommit } from './group-commit.js';
+import { type EventRecord, type JsonObject, SCHEMA_VERSION } from './record.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
+
+/** A map from event type to the schema of its `data` (zod 4 or any Standard Schema, synchronous). */
+export type EventSchemas = Record<string, StandardSchemaV1<JsonObject, JsonObject>>;
+
+/** The `data` an event type accepts: its schema's input, or any JSON object for an untyped log. */
+export type EventInput<E extends EventSchemas, K extends string> = K extends keyof E
+  ? StandardSchemaV1.InferInput<E[K]>
+  : JsonObject;
+
+/** The `data` an event type is written with: its schema's output. */
+export type EventOutput<E extends EventSchemas, K extends string> = K extends keyof E
+  ? StandardSchemaV1.InferOutput<E[K]>
+  : JsonObject;
+
+/** The event types a log accepts: the schema map's keys, or any string when there is no map. */
+export type EventType<E extends EventSchemas> = string extends keyof E ? string : keyof E & string;
+
+/**
+ * Options of {@link openEventLog}.
+ *
+ * @example
+ * const options: EventLogOptions<{ progress: typeof Progress }> = {
+ *   instanceId: 'run-1',
+ *   events: { progress: Progress },
+ *   durability: 'fsync',
+ * };
+ */
+export interface EventLogOptions<E extends EventSchemas = EventSchemas> {
+  /**
+   * Written as every record's `instance_id`.
+   * @default the name of the directory that holds the log
+   */
+  instanceId?: string;
+  /** Typed events: only these types may be emitted, and each one's `data` is validated before writing. */
+  events?: E;
+  /**
+   * `'none'`: each record is one `write()` on an `O_APPEND` descriptor, visible to readers at once, not
+   * synced. `'fsync'`: `emit` resolves only once the record is on disk; concurrent emits share one sync.
+   * @default 'none'
+   */
+  durability?: 'none' | 'fsync';
+  /**
+   * Largest record accepted, in bytes including its newline; larger ones are refused and nothing is written.
+   * @default 1 MiB
+   */
+  maxRecordBytes?: number;
+  /**
+   * Permission bits for a log this call creates.
+   * @default 0o644
+   */
+  mode?: number;
+}
+
+/** What `emit` takes besides the type. */
+export interface EmitOptions<D> {
+  /** @default null */
+  phase?: string | null;
+  /** @default {} */
+  data?: D;
+}
+
+/**
+ * What `emit` wrote.
+ *
+ * `offset` is counted by this writer: exact while it is the only process appending, since asking the kernel
+ * after every write would halve throughput. Readers (`readEvents`, `tailEvents`) always report exact offsets.
+ */
+export interface EmittedEvent<R extends EventRecord = EventRecord> {
+  record: R;
+  offset: number;
+  nextOffset: number;
+  /** Bytes written, including the newline. */
+  bytes: number;
+}
+
+/**
+ * An open event log; see {@link openEventLog}.
+ *
+ * @example
+ * const log = openEventLog('run/events.jsonl', { instanceId: 'run-1' });
+ * await log.emit('started', { phase: 'plan' });
+ * await log.close();
+ */
+export interface EventLog<E extends EventSchemas = EventSchemas> {
+  readonly path: string;
+  readonly instanceId: string;
+  /**
+   * Appends one record. The write happens before `emit` returns, in call order; the promise settles once
+   * the record is as durable as the log's `durability` asks. Rejects with {@link EventLogError}
+   * (`INVALID_EVENT`, `RECORD_TOO_LARGE`, `LOG_CLOSED`, `DISK_FULL`, `WRITE_FAILED`); nothing is written then.
+   */
+  emit<K extends EventType<E>>(
+    type: K,
+    options?: EmitOptions<EventInput<E, K>>,
+  ): Promise<EmittedEvent<EventRecord<K, EventOutput<E, K>>>>;
+  /** Waits for pending syncs, then closes the descriptor. Later emits reject with `LOG_CLOSED`. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+
+/**
+ * Opens (creating it and its directory if needed) an append-only JSONL event log.
+ * Several processes may hold the same log open: each record is one `write()` on an `O_APPEND` descriptor, so
+ * records never split or interleave. A torn last line left by a crashed writer is closed off with a newline
+ * before the first record.
+ *
+ * @example
+ * import { z } from 'zod';
+ * const log = openEventLog('run/events.jsonl', {
+ *   instanceId: 'run-1',
+ *   events: { progress: z.object({ percent: z.number().min(0).max(100) }) },
+ * });
+ * const { offset } = await log.emit('progress', { phase: 'build', data: { percent: 40 } });
+ */
+export function openEventLog<E extends EventSchemas = EventSchemas>(
+  path: string,
+  options: EventLogOptions<E> = {},
+): EventLog<E> {
+  const file = resolve(path);
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  if (!(maxRecordBytes > 0)) throw new EventLogError('INVALID_OPTIONS', 'maxRecordBytes must be positive');
+  const durable = options.durability === 'fsync';
+  const instanceId = options.instanceId ?? basename(dirname(file));
+  const schemas = options.events;
+
+  mkdirSync(dirname(file), { recursive: true });
+  const fd = openSync(file, 'a+', options.mode ?? 0o644);
+  const size = fstatSync(fd).size;
+  let position = size;
+  let needsNewline = size > 0 && lastByte(fd, size) !== 10;
+  if (durable && size === 0) {
+    fsyncSync(fd);
+    syncDirectory(dirname(file));
+  }
+  const commit = durable ? new GroupCommit(fd) : undefined;
+  let seq = 0;
+  let closed: Promise<void> | undefined;
+
+  const fail = (code: EventLogError['code'], message: string, cause?: unknown) =>
+    Promise.reject(new EventLogError(code, message, { cause }));
+
+  function emit(type: string, { phase = null, data }: EmitOptions<unknown> = {}) {
+    if (closed) return fail('LOG_CLOSED', `event log ${file} is closed`);
+    let value: unknown = data ?? {};
+    const schema = schemas?.[type];
+    if (schemas && !schema) return fail('INVALID_EVENT', `unknown event type "${type}"`);
+    if (schema) {
+      const result = schema['~standard'].validate(value);
+      if (result instanceof Promise) return fail('INVALID_EVENT', `schema of "${type}" is asynchronous`);
+      if (result.issues)
+        return fail('INVALID_EVENT', `invalid data for "${type}": ${describe(result.issues)}`);
+      value = result.value;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return fail('INVALID_EVENT', `data of "${type}" must be a JSON object`);
+    }
+    if (phase !== null && typeof phase !== 'string')
+      return fail('INVALID_EVENT', 'phase must be a string or null');
+    const record = {
+      schema_version: SCHEMA_VERSION,
+      timestamp: new Date().toISOString(),
+      instance_id: instanceId,
+      event_type: type,
+      phase,
+      data: value,
+      seq: seq + 1,
+    };
+    let line: string;
+    try {
+      line = `${needsNewline ? '\n' : ''}${JSON.stringify(record)}\n`;
+    } catch (error) {
+      return fail('INVALID_EVENT', `data of "${type}" is not serialisable as JSON`, error);
+    }
+    const buffer = Buffer.from(line);
+    if (buffer.length > maxRecordBytes) {
+      return fail(
+        'RECORD_TOO_LARGE',
+        `record of ${buffer.length} bytes exceeds maxRecordBytes ${maxRecordBytes}`,
+      );
+    }
+    let written: number;
+    try {
+      written = writeSync(fd, buffer);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'DISK_FULL' : 'WRITE_FAILED';
+      return fail(code, `could not append to ${file}`, error);
+    }
+    if (written < buffer.length) {
+      // A short write (disk full) leaves a fragment; never add a second write that others could interleave.
+      needsNewline = true;
+      position += written;
+      return fail('DISK_FULL', `only ${written} of ${buffer.length} bytes reached ${file}`);
+    }
+    seq += 1;
+    const emitted = {
+      record,
+      offset: position + (needsNewline ? 1 : 0),
+      nextOffset: position + written,
+      bytes: written,
+    };
+    position += written;
+    needsNewline = false;
+    if (!commit) return Promise.resolve(emitted);
+    return commit.sync().then(
+      () => emitted,
+      (error) => fail('WRITE_FAILED', `could not sync ${file}`, error),
+    );
+  }
+
+  return {
+    path: file,
+    instanceId,
+    emit: emit as EventLog<E>['emit'],
+    close() {
+      closed ??= (async () => {
+        await commit?.idle();
+        closeSync(fd);
+      })();
+      return closed;
+    },
+  };
+}
+
+function lastByte(fd: number, size: number): number | undefined {
+  const byte = Buffer.alloc(1);
+  return readSync(fd, byte, 0, 1, size - 1) === 1 ? byte[0] : undefined;
+}
+
+function syncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function describe(issues: ReadonlyArray<StandardSchemaV1.Issue>): string {
+  return issues
+    .map(({ message, path }) => {
+      const at = path?.map((part) => String(typeof part === 'object' ? part.key : part)).join('.');
+      return at ? `${at}: ${message}` : message;
+    })
+    .join('; ');
+}

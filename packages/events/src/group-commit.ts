@@ -1,0 +1,35 @@
+import { fdatasync } from 'node:fs';
+
+/**
+ * Group commit: every caller that asks while one `fdatasync` runs shares the next one, so N concurrent
+ * durable emits cost about two syncs instead of N.
+ */
+export class GroupCommit {
+  #waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  #running: Promise<void> | undefined;
+
+  constructor(readonly fd: number) {}
+
+  /** Resolves once everything written to `fd` before the call is on disk. */
+  sync(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      this.#running ??= this.#run();
+    });
+  }
+
+  /** Resolves when no sync is running or waiting. */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#waiting.length > 0) {
+      const batch = this.#waiting;
+      this.#waiting = [];
+      const error = await new Promise<unknown>((done) => fdatasync(this.fd, done));
+      for (const waiter of batch) error ? waiter.reject(error) : waiter.resolve();
+    }
+    this.#running = undefined;
+  }
+}

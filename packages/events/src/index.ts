@@ -1,0 +1,17 @@
+export { EventLogError, type EventLogErrorCode } from './errors.js';
+export {
+  type EmitOptions,
+  type EmittedEvent,
+  type EventInput,
+  type EventLog,
+  type EventLogOptions,
+  type EventOutput,
+  type EventSchemas,
+  type EventType,
+  openEventLog,
+} from './event-log.js';
+export type { CorruptLine, EventEntry, ReaderOptions } from './line-scanner.js';
+export { type ReadEventsOptions, readEvents } from './read-events.js';
+export { type EventRecord, type JsonObject, SCHEMA_VERSION, toEventRecord } from './record.js';
+export type { StandardSchemaV1 } from './standard-schema.js';
+export { type TailEventsOptions, type TailReset, tailEvents } from './tail-events.js';

@@ -1,0 +1,147 @@
+import { isUtf8 } from 'node:buffer';
+import { type EventRecord, toEventRecord } from './record.js';
+
+/**
+ * A record as read from the log, with where it starts and where the next one starts.
+ *
+ * @example
+ * for await (const { record, offset, nextOffset } of readEvents('run/events.jsonl')) {
+ *   console.log(offset, nextOffset, record.event_type);
+ * }
+ */
+export interface EventEntry<R extends EventRecord = EventRecord> {
+  record: R;
+  /** Byte offset of the first byte of the record's line. */
+  offset: number;
+  /** Byte offset just past the record's newline: where a reader resumes. */
+  nextOffset: number;
+}
+
+/**
+ * A line a reader skipped, as told to `onCorrupt`.
+ *
+ * @example
+ * readEvents(path, { onCorrupt: ({ offset, reason }) => console.warn(`skipped bytes at ${offset}: ${reason}`) });
+ */
+export interface CorruptLine {
+  /** Byte offset where the skipped bytes start. */
+  offset: number;
+  /** How many bytes were skipped (not counting the newline). */
+  length: number;
+  reason: string;
+}
+
+/** Options shared by every reader. */
+export interface ReaderOptions {
+  /** Called for every skipped line; readers never throw for bad content. */
+  onCorrupt?: (corrupt: CorruptLine) => void;
+  /**
+   * A line longer than this is skipped without being held in memory.
+   * @default 8 MiB
+   */
+  maxLineBytes?: number;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+// The first key this library writes: after a crash glued a fragment to a record, we resume from it.
+const RECORD_START = '{"schema_version":';
+
+/** Turns chunks of a log into entries, keeping at most `maxLineBytes` of an unfinished line. */
+export class LineScanner {
+  #carry: Buffer[] = [];
+  #carryBytes = 0;
+  #skipping = false;
+  #lineStart: number;
+  readonly #maxLineBytes: number;
+  readonly #onCorrupt: ((corrupt: CorruptLine) => void) | undefined;
+
+  constructor(position: number, options: ReaderOptions) {
+    this.#lineStart = position;
+    this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.#onCorrupt = options.onCorrupt;
+  }
+
+  /** Bytes of an unfinished line held back, waiting for its newline. */
+  get pending(): number {
+    return this.#carryBytes;
+  }
+
+  /** Scans a chunk that starts where the previous one ended; `chunk` may be reused by the caller afterwards. */
+  scan(chunk: Buffer): EventEntry[] {
+    const entries: EventEntry[] = [];
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      const piece = chunk.subarray(start, nl);
+      const length = this.#carryBytes + piece.length;
+      if (this.#skipping) this.#corrupt(this.#lineStart, length, 'line longer than maxLineBytes');
+      else this.#line(this.#carryBytes ? Buffer.concat([...this.#carry, piece]) : piece, entries);
+      this.#lineStart += length + 1;
+      this.#carry = [];
+      this.#carryBytes = 0;
+      this.#skipping = false;
+      start = nl + 1;
+    }
+    const rest = chunk.length - start;
+    if (rest > 0) {
+      if (!this.#skipping && this.#carryBytes + rest > this.#maxLineBytes) {
+        this.#skipping = true;
+        this.#carry = [];
+      }
+      if (!this.#skipping) this.#carry.push(Buffer.from(chunk.subarray(start)));
+      this.#carryBytes += rest;
+    }
+    return entries;
+  }
+
+  /** Drops an unfinished line (its file was truncated or replaced) and restarts counting at `position`. */
+  reset(position: number, reason: string): void {
+    if (this.#carryBytes > 0) this.#corrupt(this.#lineStart, this.#carryBytes, reason);
+    this.#carry = [];
+    this.#carryBytes = 0;
+    this.#skipping = false;
+    this.#lineStart = position;
+  }
+
+  #line(line: Buffer, entries: EventEntry[]): void {
+    const offset = this.#lineStart;
+    const nextOffset = offset + line.length + 1;
+    if (line.every((byte) => byte === 32 || byte === 9 || byte === 13)) return; // blank lines are allowed
+    if (!isUtf8(line)) {
+      this.#corrupt(offset, line.length, 'invalid UTF-8');
+      return;
+    }
+    const text = line.toString('utf8');
+    let parsed = parse(text);
+    let skipped = 0;
+    if (parsed === undefined) {
+      // A writer killed mid-record leaves a fragment; the next record may be glued to it.
+      const at = text.lastIndexOf(RECORD_START);
+      if (at > 0) parsed = parse(text.slice(at));
+      if (parsed === undefined) {
+        this.#corrupt(offset, line.length, 'invalid JSON');
+        return;
+      }
+      skipped = Buffer.byteLength(text.slice(0, at));
+      this.#corrupt(offset, skipped, 'torn fragment before a record');
+    }
+    const record = toEventRecord(parsed);
+    if (typeof record === 'string') {
+      this.#corrupt(offset, line.length, record);
+      return;
+    }
+    entries.push({ record, offset: offset + skipped, nextOffset });
+  }
+
+  #corrupt(offset: number, length: number, reason: string): void {
+    this.#onCorrupt?.({ offset, length, reason });
+  }
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

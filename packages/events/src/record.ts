@@ -1,0 +1,70 @@
+/** The `schema_version` this library writes. Readers accept any integer version >= 1 (see PROTOCOL.md). */
+export const SCHEMA_VERSION = 1;
+
+/** A JSON object, the shape of every record's `data`. */
+export type JsonObject = { [key: string]: unknown };
+
+/**
+ * One line of `events.jsonl`, in the original pattern's field names.
+ *
+ * @example
+ * const record: EventRecord = {
+ *   schema_version: 1,
+ *   timestamp: '2026-01-01T00:00:00.000Z',
+ *   instance_id: 'run-1',
+ *   event_type: 'progress',
+ *   phase: 'build',
+ *   data: { percent: 40 },
+ * };
+ */
+export interface EventRecord<Type extends string = string, Data = JsonObject> {
+  schema_version: number;
+  /** ISO 8601 in UTC. */
+  timestamp: string;
+  instance_id: string;
+  event_type: Type;
+  phase: string | null;
+  data: Data;
+  /** Per-writer sequence number, from 1 for each opened log (additive field; absent in the original's records). */
+  seq?: number;
+  /** Any other field a newer writer added is kept as it is. */
+  [extra: string]: unknown;
+}
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Presents a parsed line as an {@link EventRecord}, accepting the original's full record and its starter
+ * template's short variant `{ts, id, type, data}`. Returns a reason string when the value is no record.
+ */
+export function toEventRecord(value: unknown): EventRecord | string {
+  if (!isObject(value)) return 'not a JSON object';
+  if ('event_type' in value) {
+    const { schema_version, timestamp, instance_id, event_type, phase = null, data = {} } = value;
+    if (!Number.isInteger(schema_version) || (schema_version as number) < 1) return 'bad schema_version';
+    if (typeof timestamp !== 'string') return 'bad timestamp';
+    if (typeof instance_id !== 'string') return 'bad instance_id';
+    if (typeof event_type !== 'string' || event_type === '') return 'bad event_type';
+    if (phase !== null && typeof phase !== 'string') return 'bad phase';
+    if (!isObject(data)) return 'data is not an object';
+    return { ...value, phase, data } as EventRecord;
+  }
+  if ('type' in value && 'ts' in value) {
+    const { ts, id = '', type, data = {}, ...extra } = value;
+    if (typeof ts !== 'string') return 'bad ts';
+    if (typeof id !== 'string') return 'bad id';
+    if (typeof type !== 'string' || type === '') return 'bad type';
+    if (!isObject(data)) return 'data is not an object';
+    return {
+      ...extra,
+      schema_version: SCHEMA_VERSION,
+      timestamp: ts,
+      instance_id: id,
+      event_type: type,
+      phase: typeof extra.phase === 'string' ? extra.phase : null,
+      data,
+    };
+  }
+  return 'no event_type';
+}

@@ -1,0 +1,109 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EventLogError, openEventLog, readEvents } from '@fipc/events';
+import { tempDir } from '@fipc/test-utils';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+
+describe('openEventLog', () => {
+  it('appends records in the original field names, one line each, with offsets', async () => {
+    const path = join(tempDir(), 'run-7', 'events.jsonl');
+    const log = openEventLog(path);
+    const first = await log.emit('started');
+    const second = await log.emit('progress', { phase: 'build', data: { percent: 40 } });
+    await log.close();
+    expect(log.instanceId).toBe('run-7');
+    const [a, b] = lines(path);
+    expect(Object.keys(a)).toEqual([
+      'schema_version',
+      'timestamp',
+      'instance_id',
+      'event_type',
+      'phase',
+      'data',
+      'seq',
+    ]);
+    expect(a).toMatchObject({
+      schema_version: 1,
+      instance_id: 'run-7',
+      event_type: 'started',
+      phase: null,
+      data: {},
+      seq: 1,
+    });
+    expect(b).toMatchObject({ event_type: 'progress', phase: 'build', data: { percent: 40 }, seq: 2 });
+    expect(new Date(a.timestamp).toISOString()).toBe(a.timestamp);
+    expect(first.offset).toBe(0);
+    expect(second.offset).toBe(first.nextOffset);
+    expect(second.nextOffset).toBe(readFileSync(path).length);
+  });
+
+  it('validates typed events and writes nothing when data is invalid', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const log = openEventLog(path, {
+      instanceId: 'i',
+      events: { progress: z.object({ percent: z.number().min(0).max(100) }), done: z.object({}) },
+    });
+    const ok = await log.emit('progress', { data: { percent: 5 } });
+    expect(ok.record.data.percent).toBe(5);
+    // @ts-expect-error percent must be a number
+    await expect(log.emit('progress', { data: { percent: 'x' } })).rejects.toMatchObject({
+      code: 'INVALID_EVENT',
+    });
+    await expect(log.emit('progress', { data: { percent: 101 } })).rejects.toThrow(/percent/);
+    // @ts-expect-error unknown type
+    await expect(log.emit('nope')).rejects.toBeInstanceOf(EventLogError);
+    await log.close();
+    expect(lines(path)).toHaveLength(1);
+  });
+
+  it('refuses records over maxRecordBytes and unserialisable data with typed errors', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const log = openEventLog(path, { maxRecordBytes: 300 });
+    await expect(log.emit('big', { data: { s: 'x'.repeat(400) } })).rejects.toMatchObject({
+      code: 'RECORD_TOO_LARGE',
+    });
+    await expect(log.emit('big', { data: { n: 1n } })).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    await expect(log.emit('big', { data: cycle })).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    // @ts-expect-error data must be an object
+    await expect(log.emit('big', { data: [1] })).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    const ok = await log.emit('small');
+    expect(ok.record.seq).toBe(1);
+    await log.close();
+    await expect(log.emit('late')).rejects.toMatchObject({ code: 'LOG_CLOSED' });
+    expect(lines(path)).toHaveLength(1);
+  });
+
+  it('starts on a fresh line after a torn last line, and readers skip the fragment', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const whole =
+      '{"schema_version":1,"timestamp":"t","instance_id":"i","event_type":"a","phase":null,"data":{}}\n';
+    writeFileSync(path, `${whole}{"schema_vers`);
+    const log = openEventLog(path);
+    const emitted = await log.emit('after');
+    await log.close();
+    const corrupt: unknown[] = [];
+    const read = [];
+    for await (const entry of readEvents(path, { onCorrupt: (c) => corrupt.push(c) })) read.push(entry);
+    expect(read.map((e) => e.record.event_type)).toEqual(['a', 'after']);
+    expect(read[1]!.offset).toBe(emitted.offset);
+    expect(corrupt).toEqual([{ offset: whole.length, length: 13, reason: 'invalid JSON' }]);
+  });
+
+  it('fsync mode resolves every concurrent emit', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const log = openEventLog(path, { durability: 'fsync' });
+    const all = await Promise.all(Array.from({ length: 200 }, (_, i) => log.emit('tick', { data: { i } })));
+    await log.close();
+    expect(all.map((e) => e.record.data.i)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(lines(path)).toHaveLength(200);
+  });
+});
