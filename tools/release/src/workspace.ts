@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The repository root (this file is tools/release/src/workspace.ts). */
-export const root = join(import.meta.dirname, '../../..');
+/** The repository root (this file is tools/release/src/workspace.ts); tests point it at a scratch repository. */
+export const root = process.env.FIPC_RELEASE_ROOT ?? join(import.meta.dirname, '../../..');
 
 export interface Manifest {
   name: string;
