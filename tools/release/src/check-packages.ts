@@ -1,21 +1,49 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { exec, pool } from './exec.js';
+import { exec, pool, run } from './exec.js';
 import { packAll } from './pack.js';
-import { publishedPackages, root } from './workspace.js';
+import { type Packed, packageProblems } from './package-rules.js';
+import { type Manifest, publishedPackages, root } from './workspace.js';
 
-// `pnpm check-packages`: publint and @arethetypeswrong/cli on the tarball of every published package, as
-// `pnpm pack` makes it (so `publishConfig` and `workspace:` rewrites are what gets checked). Any message
-// from publint, suggestions included, fails the check.
+// `pnpm check-packages`: publint, @arethetypeswrong/cli and our own rules (package-rules.ts) on the tarball of
+// every published package, as `pnpm pack` makes it (so `publishConfig` and `workspace:` rewrites are what gets
+// checked). Any message from publint, suggestions included, fails the check.
 //
 // attw runs with the `node16` profile, which skips TypeScript's `node10` resolution (no Node version we
 // support resolves that way), and ignores `cjs-resolves-to-esm`: the packages are ESM-only and
 // `engines.node >= 20.19`, where `require()` of an ES module works. Every other attw problem, in node16 from
 // ESM, node16 from CJS and bundler resolution, fails the check.
-const attwBin = join(root, 'tools/release/node_modules/@arethetypeswrong/cli/dist/index.js');
+const attwBin = join(
+  dirname(createRequire(import.meta.url).resolve('@arethetypeswrong/cli/package.json')),
+  'dist/index.js',
+);
+const rootEngines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest).engines as {
+  node: string;
+};
+
+async function unpack(tarball: string): Promise<Packed> {
+  const dir = `${tarball}.d`;
+  mkdirSync(dir);
+  await run('tar', ['xzf', tarball, '-C', dir], { cwd: dir });
+  const files = new Map<string, string>();
+  for (const file of readdirSync(join(dir, 'package'), { recursive: true, encoding: 'utf8' })) {
+    const path = join(dir, 'package', file);
+    if (!/\.(json|md|m?js|ts)$/.test(file) && file !== 'LICENSE') {
+      files.set(file, '');
+      continue;
+    }
+    try {
+      files.set(file, readFileSync(path, 'utf8'));
+    } catch {
+      // a directory
+    }
+  }
+  return { manifest: JSON.parse(files.get('package.json')!), files };
+}
 
 const packages = publishedPackages();
 const dest = mkdtempSync(join(tmpdir(), 'fipc-check-packages-'));
@@ -46,13 +74,15 @@ try {
       ],
       { cwd: root },
     );
-    return { pkg, lint: lint.messages.map((m) => formatMessage(m, lint.pkg) ?? m.code), attw };
+    const rules = packageProblems(pkg, await unpack(tarball), rootEngines.node);
+    return { pkg, lint: lint.messages.map((m) => formatMessage(m, lint.pkg) ?? m.code), attw, rules };
   });
-  for (const { pkg, lint, attw } of results) {
-    const ok = lint.length === 0 && attw.code === 0;
+  for (const { pkg, lint, attw, rules } of results) {
+    const ok = lint.length === 0 && attw.code === 0 && rules.length === 0;
     if (!ok) failed++;
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${pkg.manifest.name}@${pkg.manifest.version}`);
     for (const message of lint) console.log(`  publint: ${message}`);
+    for (const message of rules) console.log(`  rule: ${message}`);
     if (attw.code !== 0) console.log(attw.output.replace(/^/gm, '  attw: '));
   }
 } finally {
