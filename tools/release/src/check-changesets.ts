@@ -41,8 +41,15 @@ if ((await git('rev-parse', '--is-shallow-repository')) === 'true') {
 
 const packages = publishedPackages();
 const names = new Set(packages.map((pkg) => pkg.manifest.name));
-const changesets = pendingChangesets(root);
 const problems: string[] = [];
+const changesets = (() => {
+  try {
+    return pendingChangesets(root);
+  } catch (error) {
+    problems.push((error as Error).message);
+    return [];
+  }
+})();
 
 for (const { file, releases } of changesets) {
   for (const { name, type } of releases) {
