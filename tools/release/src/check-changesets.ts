@@ -42,16 +42,9 @@ if ((await git('rev-parse', '--is-shallow-repository')) === 'true') {
 const packages = publishedPackages();
 const names = new Set(packages.map((pkg) => pkg.manifest.name));
 const problems: string[] = [];
-const changesets = (() => {
-  try {
-    return pendingChangesets(root);
-  } catch (error) {
-    problems.push((error as Error).message);
-    return [];
-  }
-})();
-
-for (const { file, releases } of changesets) {
+const changesets = pendingChangesets(root);
+for (const { file, releases, error } of changesets) {
+  if (error) problems.push(error);
   for (const { name, type } of releases) {
     if (!names.has(name))
       problems.push(`${file} names ${name}, which is not a published package under packages/*`);

@@ -3,7 +3,7 @@ import { publishedPackages } from './workspace.js';
 
 // `pnpm check-docs`: every published package's README.md has the sections users look for, and they are
 // complete: Install names the package, Quick start has a code example importing it, API mentions every
-// export of src/index.ts, Errors mentions every code of the package's `*ErrorCode` union, Guarantees says
+// export of src/index.ts (or Errors does), Errors mentions every code of the package's `*ErrorCode` union, Guarantees says
 // something. Headings are `## ` headings starting with those words (case-insensitive).
 
 let failed = 0;

@@ -72,13 +72,14 @@ export function readmeProblems(dir: string, name: string): string[] {
   if (quickStart?.trim() && !new RegExp(`\`\`\`\\w*\\n[\\s\\S]*from '${name}'`).test(quickStart)) {
     problems.push(`Quick start has no code block importing from '${name}'`);
   }
-  const api = section('API') ?? '';
+  // The error class and its code type may be described under Errors rather than API.
+  const api = `${section('API') ?? ''}\n${section('Errors') ?? ''}`;
   const index = join(dir, 'src/index.ts');
   if (existsSync(index)) {
     const missing = exportedNames(readFileSync(index, 'utf8')).filter(
       (n) => !new RegExp(`\\b${n}\\b`).test(api),
     );
-    if (missing.length) problems.push(`API does not mention ${missing.join(', ')}`);
+    if (missing.length) problems.push(`neither API nor Errors mentions ${missing.join(', ')}`);
   }
   const errors = section('Errors') ?? '';
   const codes = existsSync(join(dir, 'src')) ? errorCodes(join(dir, 'src')) : [];

@@ -107,6 +107,18 @@ describe('check-changesets', () => {
     expect(output).toContain('"huge" for @x/a');
   });
 
+  it('reports a changeset whose front matter was mangled, and still reads the others', async () => {
+    const repo = scratchRepo();
+    repo.write('packages/a/src/index.ts', 'export const a = 2;\n');
+    repo.write('.changeset/good.md', "---\n'@x/a': patch\n---\n\nFix a.\n");
+    // What a markdown formatter makes of front matter.
+    repo.write('.changeset/mangled.md', "---\n\n## '@x/a': minor\n\nAdd a.\n");
+    const { ok, output } = await repo.check();
+    expect(ok).toBe(false);
+    expect(output).toContain('.changeset/mangled.md does not start with front matter');
+    expect(output).toContain('covered by .changeset/good.md');
+  });
+
   it('requires a changeset for a package that was never committed', async () => {
     const repo = scratchRepo();
     repo.write('packages/b/package.json', JSON.stringify({ name: '@x/b', version: '0.1.0' }));

@@ -87,7 +87,7 @@ describe('README check', () => {
     );
     expect(problems).toEqual([
       "Quick start has no code block importing from '@x/widget'",
-      'API does not mention VERSION',
+      'neither API nor Errors mentions VERSION',
       'Errors does not mention WIDGET_BROKEN',
     ]);
   });
