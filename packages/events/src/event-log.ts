@@ -205,25 +205,24 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
     } catch (error) {
       return fail('INVALID_EVENT', `data of "${type}" is not serialisable as JSON`, error);
     }
-    const buffer = Buffer.from(line);
-    if (buffer.length > maxRecordBytes) {
-      return fail(
-        'RECORD_TOO_LARGE',
-        `record of ${buffer.length} bytes exceeds maxRecordBytes ${maxRecordBytes}`,
-      );
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most records skip counting their bytes for the limit.
+    const bytes = line.length * 3 <= maxRecordBytes ? -1 : Buffer.byteLength(line);
+    if (bytes > maxRecordBytes) {
+      return fail('RECORD_TOO_LARGE', `record of ${bytes} bytes exceeds maxRecordBytes ${maxRecordBytes}`);
     }
     let written: number;
     try {
-      written = writeSync(fd, buffer);
+      written = writeSync(fd, line); // one write(2) of the whole line: no copy into a Buffer first
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'DISK_FULL' : 'WRITE_FAILED';
       return fail(code, `could not append to ${file}`, error);
     }
-    if (written < buffer.length) {
+    const expected = bytes < 0 ? Buffer.byteLength(line) : bytes;
+    if (written < expected) {
       // A short write (disk full) leaves a fragment; never add a second write that others could interleave.
       needsNewline = true;
       position += written;
-      return fail('DISK_FULL', `only ${written} of ${buffer.length} bytes reached ${file}`);
+      return fail('DISK_FULL', `only ${written} of ${expected} bytes reached ${file}`);
     }
     seq += 1;
     const emitted = {

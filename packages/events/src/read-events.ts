@@ -38,7 +38,7 @@ export async function* readEvents(path: string, options: ReadEventsOptions = {})
   try {
     const position = options.from ?? 0;
     const scanner = new LineScanner(position, options);
-    if (!(await isLineStart(handle, position))) scanner.skipLine(NOT_LINE_START);
+    if (!isLineStart(handle, position)) scanner.skipLine(NOT_LINE_START);
     // Only what is there now: a log appended faster than we read must not keep this loop going forever.
     const { size } = await handle.stat();
     for await (const entries of readChunks(handle, position, scanner, undefined, size)) {

@@ -89,15 +89,15 @@ export async function* tailEvents(path: string, options: TailEventsOptions = {})
         position = from === 'start' ? 0 : from === 'end' ? await lastLineEnd(handle, identity.size) : from;
         scanner = new LineScanner(position, options);
         if (position > identity.size) reset('truncated', position);
-        else if (!(await isLineStart(handle, position))) scanner.skipLine(NOT_LINE_START);
+        else if (!isLineStart(handle, position)) scanner.skipLine(NOT_LINE_START);
         from = 'start';
-      } else if (position > 0 && scanner.pending === 0 && !(await isLineStart(handle, position))) {
+      } else if (position > 0 && scanner.pending === 0 && !isLineStart(handle, position)) {
         // Truncated and written again past our position since the last look: the bytes before us changed.
         reset('truncated', position);
       }
       position = yield* drain(handle, position, scanner, buffer, signal);
       if (signal?.aborted) return;
-      const current = await stat(file).catch(() => undefined);
+      const [current, { size }] = await Promise.all([stat(file).catch(() => undefined), handle.stat()]);
       if (current && (current.ino !== identity?.ino || current.dev !== identity.dev)) {
         // Rotated: what the last writers of the old file wrote before the new one appeared comes first.
         position = yield* drain(handle, position, scanner, buffer, signal);
@@ -106,7 +106,7 @@ export async function* tailEvents(path: string, options: TailEventsOptions = {})
         handle = undefined;
         reset('rotated', position);
         hints.hint(); // the new file may already hold records: read them without waiting
-      } else if ((await handle.stat()).size < position) {
+      } else if (size < position) {
         reset('truncated', position);
         hints.hint();
       }
@@ -125,7 +125,7 @@ async function* drain(
   buffer: Buffer,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<EventEntry, number> {
-  const reader = readChunks(handle, position, scanner, buffer);
+  const reader = readChunks(handle, position, scanner, buffer, undefined, true);
   for (;;) {
     const step = await reader.next();
     if (step.done) return step.value;

@@ -37,7 +37,16 @@ function follow(path: string, options: { from?: 'start' | 'end' | number } = {})
     }))
       entries.push(entry);
   })();
-  return { entries, resets, corrupt, done, stop: () => (controller.abort(), done) };
+  return {
+    entries,
+    resets,
+    corrupt,
+    done,
+    stop: () => {
+      controller.abort();
+      return done;
+    },
+  };
 }
 
 describe('several processes appending to one log', () => {
@@ -267,7 +276,10 @@ describe('fsync durability', () => {
       for (const call of calls) {
         if (/write\(\d+, "\{\\"schema_version/.test(call)) written += 1;
         if (/fdatasync\(\d+/.test(call)) starting = written;
-        if (/fdatasync(\(\d+| resumed>)\)\s+= 0/.test(call)) (covered = starting), (syncs += 1);
+        if (/fdatasync(\(\d+| resumed>)\)\s+= 0/.test(call)) {
+          covered = starting;
+          syncs += 1;
+        }
         if (/write\(1, "resolved/.test(call)) expect(covered, call).toBe(written);
       }
       expect(written).toBe(20 * 64);
