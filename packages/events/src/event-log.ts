@@ -180,7 +180,10 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
       } catch (error) {
         return fail('INVALID_EVENT', `schema of "${type}" threw while validating`, error);
       }
-      if (result instanceof Promise) return fail('INVALID_EVENT', `schema of "${type}" is asynchronous`);
+      if (result instanceof Promise) {
+        result.catch(() => {}); // zod answers a throwing refinement with a rejected promise: not ours to raise
+        return fail('INVALID_EVENT', `schema of "${type}" is asynchronous or threw while validating`);
+      }
       if (result.issues)
         return fail('INVALID_EVENT', `invalid data for "${type}": ${describe(result.issues)}`);
       value = result.value;

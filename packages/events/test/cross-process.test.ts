@@ -55,8 +55,12 @@ describe('several processes appending to one log', () => {
     await Promise.all(
       Array.from({ length: 8 }, (_, w) => runTs(fixture('append-random.ts'), [path, `${w}`, '5000'])),
     );
-    const lines = readFileSync(path, 'utf8').split('\n');
-    expect(lines.pop()).toBe(''); // ends with a newline
+    const all = readFileSync(path, 'utf8').split('\n');
+    expect(all.pop()).toBe(''); // ends with a newline
+    // A writer that opens the log while another one's large write is still landing sees a last byte that is
+    // not a newline and starts on a fresh line, as it would after a crash: an empty line, which readers skip.
+    const lines = all.filter((line) => line !== '');
+    expect(all.length - lines.length).toBeLessThan(8);
     expect(lines).toHaveLength(40_000);
     const next = new Array<number>(8).fill(0);
     for (const line of lines) {
@@ -78,7 +82,7 @@ describe('a writer killed with kill -9 mid-stream', () => {
     const path = join(tempDir(), 'events.jsonl');
     let torn = 0;
     let glued = 0;
-    for (let round = 0; round < 24; round++) {
+    for (let round = 0; round < 30; round++) {
       const start = existsSync(path) ? statSync(path).size : 0;
       const survivor = openEventLog(path, { instanceId: 'survivor' }); // open before the crash
       const child = spawnTs(fixture('append-forever.ts'), [path, `${round}`]);
@@ -100,12 +104,12 @@ describe('a writer killed with kill -9 mid-stream', () => {
       expect(mine.map((e) => e.record.event_type)).toEqual(['survivor', 'fresh']);
       expect(mine[0]!.nextOffset - mine[0]!.offset).toBeLessThanOrEqual(kept.bytes);
       // Every skipped span is a fragment of a big record, never one of ours.
-      for (const c of corrupt) expect(c.length).toBeLessThan(8 * 1024 * 1024);
+      for (const c of corrupt) expect(c.length).toBeLessThan(16 * 1024 * 1024);
     }
     const { entries, corrupt } = await readAll(path);
-    expect(entries.filter((e) => e.record.event_type !== 'big')).toHaveLength(48);
+    expect(entries.filter((e) => e.record.event_type !== 'big')).toHaveLength(60);
     expect(corrupt.length).toBeGreaterThanOrEqual(torn);
-    console.log(`kill -9: ${torn} of 24 kills left a torn record, ${glued} records were glued to one`);
+    console.log(`kill -9: ${torn} of 30 kills left a torn record, ${glued} records were glued to one`);
   }, 300_000);
 });
 
