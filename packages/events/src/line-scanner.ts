@@ -64,6 +64,11 @@ export class LineScanner {
     this.#onCorrupt = options.onCorrupt;
   }
 
+  /** Whether the next byte scanned starts a line (nothing held back, nothing being skipped). */
+  get atLineStart(): boolean {
+    return this.#carryBytes === 0 && this.#skipping === undefined;
+  }
+
   /** Bytes of an unfinished line held back, waiting for its newline. */
   get pending(): number {
     return this.#carryBytes;

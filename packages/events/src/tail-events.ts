@@ -91,7 +91,7 @@ export async function* tailEvents(path: string, options: TailEventsOptions = {})
         if (position > identity.size) reset('truncated', position);
         else if (!isLineStart(handle, position)) scanner.skipLine(NOT_LINE_START);
         from = 'start';
-      } else if (position > 0 && scanner.pending === 0 && !isLineStart(handle, position)) {
+      } else if (position > 0 && scanner.atLineStart && !isLineStart(handle, position)) {
         // Truncated and written again past our position since the last look: the bytes before us changed.
         reset('truncated', position);
       }

@@ -93,6 +93,19 @@ describe('tailEvents', () => {
     ]);
   });
 
+  it('an offset at the end of an unfinished last line waits for its end without taking it for a truncation', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const half = `${record('a')}\n${record('b').slice(0, 20)}`;
+    writeFileSync(path, half);
+    const tail = follow(path, half.length);
+    await sleep(700); // a safety poll wakes the follower with nothing new
+    appendFileSync(path, `${record('b').slice(20)}\n${record('c')}\n`);
+    await waitFor(() => tail.entries.length === 1, { what: 'record c' });
+    await tail.stop();
+    expect(tail.types()).toEqual(['c']);
+    expect(tail.resets).toEqual([]);
+  });
+
   it('sees a truncation even when the log grew past the old position before the follower looked', async () => {
     const path = join(tempDir(), 'events.jsonl');
     writeFileSync(path, `${record('a')}\n${record('b')}\n`);
