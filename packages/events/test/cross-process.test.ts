@@ -110,7 +110,7 @@ describe('a writer killed with kill -9 mid-stream', () => {
     expect(entries.filter((e) => e.record.event_type !== 'big')).toHaveLength(60);
     expect(corrupt.length).toBeGreaterThanOrEqual(torn);
     console.log(`kill -9: ${torn} of 30 kills left a torn record, ${glued} records were glued to one`);
-  }, 300_000);
+  }, 600_000);
 });
 
 describe('a follower while another process appends', () => {
