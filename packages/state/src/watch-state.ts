@@ -1,6 +1,6 @@
 import { DirectoryHints } from './directory-hints.js';
 import { StateError } from './errors.js';
-import { readStateBytes } from './read-state.js';
+import { readStateBytesSync } from './read-state.js';
 import { type FieldsOf, parseSnapshot, type Snapshot } from './snapshot.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
@@ -46,7 +46,7 @@ export async function* watchState<S extends StandardSchemaV1 | undefined = undef
       if (signal?.aborted) return;
       let bytes: Buffer;
       try {
-        bytes = await readStateBytes(path);
+        bytes = readStateBytesSync(path);
       } catch (error) {
         if (error instanceof StateError && error.code === 'NOT_FOUND') continue;
         throw error;
