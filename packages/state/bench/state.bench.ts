@@ -2,7 +2,7 @@ import { watch as fsWatch, mkdtempSync, readFileSync, renameSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineBench, percentile } from '@fipc/bench';
-import { openStateStore, watchState, writeState } from '@fipc/state';
+import { openStateStore, watchState, writeState, writeStateSync } from '@fipc/state';
 import { runTs } from '@fipc/test-utils';
 import chokidar from 'chokidar';
 import { Writer } from 'steno';
@@ -87,6 +87,29 @@ export default [
         const path = fresh();
         return {
           writes: await rate((n) => writeState(path, snapshot(n), { durable: true, instanceId: 'bench' })),
+        };
+      },
+      'write-file-atomic': async () => {
+        const path = fresh();
+        return { writes: await rate((n) => writeFileAtomic.sync(path, stamped(n))) };
+      },
+    },
+    goals: [{ metric: 'writes', against: 'write-file-atomic', min: 1.0 }],
+  }),
+  defineBench({
+    name: 'state.durable-writes-sync',
+    description:
+      'the same, both blocking: writeStateSync durable vs write-file-atomic sync (no thread-pool hops on either side)',
+    metrics: { writes: { unit: 'writes/s', better: 'higher' } },
+    ours: 'fipc-sync',
+    rounds: 3,
+    subjects: {
+      'fipc-sync': async () => {
+        const path = fresh();
+        return {
+          writes: await rate((n) =>
+            writeStateSync(path, snapshot(n), { durable: true, instanceId: 'bench' }),
+          ),
         };
       },
       'write-file-atomic': async () => {
