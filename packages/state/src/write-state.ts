@@ -144,7 +144,7 @@ function stage(path: string, data: Buffer, options: WriteStateOptions): Staged {
   if (reuse === undefined) cleanStaleTemps(path, { olderThanMs: options.staleTempMs }); // first write here
   checkTarget(path);
   for (let attempt = 1; ; attempt++) {
-    const temp = (attempt === 1 && reuse) || tempPath(path);
+    const temp = (attempt === 1 && reuse) || tempPath(key); // absolute: still right if the cwd changes
     let fd: number;
     try {
       fd = openSync(temp, CREATE_TEMP, options.mode ?? 0o600);
