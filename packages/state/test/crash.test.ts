@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { cleanStaleTemps, readState } from '@fipc/state';
 import { spawnTs, tempDir } from '@fipc/test-utils';
 import { expect, it } from 'vitest';
@@ -30,6 +30,7 @@ it('kill -9 of a writer at random moments, 25 times: state.json is always the ol
   console.log(`25 kills; last snapshot n=${previous}; ${leftovers.size} kills left a temp file`);
   const removed = cleanStaleTemps(path, { olderThanMs: 0 });
   expect(readdirSync(dir).sort()).toEqual(['state.json']);
-  expect(removed.length).toBe(leftovers.size);
+  // Writers clean leftovers older than 60 s themselves at their first write, so on a slow run some are gone already.
+  expect(removed.every((file) => leftovers.has(basename(file)))).toBe(true);
   expect(removed.every((file) => /\/\.state-[0-9a-f]{16}\.tmp$/.test(file))).toBe(true);
 }, 300_000);
