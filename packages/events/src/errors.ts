@@ -19,7 +19,9 @@ export type EventLogErrorCode =
  * }
  */
 export class EventLogError extends Error {
+  /** Always `'EventLogError'`, so logs and `util.inspect` name the class. */
   override readonly name = 'EventLogError';
+  /** What went wrong, to branch on; the message is for people. */
   readonly code: EventLogErrorCode;
 
   constructor(code: EventLogErrorCode, message: string, options?: { cause?: unknown }) {

@@ -72,8 +72,11 @@ export interface EmitOptions<D> {
  * after every write would halve throughput. Readers (`readEvents`, `tailEvents`) always report exact offsets.
  */
 export interface EmittedEvent<R extends EventRecord = EventRecord> {
+  /** The record as written, with the fields the writer filled in (`timestamp`, `instance_id`, `seq`, ...). */
   record: R;
+  /** Byte offset of the first byte of the record's line. */
   offset: number;
+  /** Byte offset just past the record's newline. */
   nextOffset: number;
   /** Bytes written, including the newline. */
   bytes: number;
@@ -88,7 +91,9 @@ export interface EmittedEvent<R extends EventRecord = EventRecord> {
  * await log.close();
  */
 export interface EventLog<E extends EventSchemas = EventSchemas> {
+  /** The log's absolute path. */
   readonly path: string;
+  /** Written as every record's `instance_id`. */
   readonly instanceId: string;
   /**
    * Appends one record. The write happens before `emit` returns, in call order; the promise settles once

@@ -10,6 +10,7 @@ import { type EventRecord, toEventRecord } from './record.js';
  * }
  */
 export interface EventEntry<R extends EventRecord = EventRecord> {
+  /** The record, in the full shape even when the line used the original's short variant. */
   record: R;
   /** Byte offset of the first byte of the record's line. */
   offset: number;
@@ -28,6 +29,7 @@ export interface CorruptLine {
   offset: number;
   /** How many bytes were skipped (not counting the newline). */
   length: number;
+  /** Why the bytes were skipped, in words for logs. */
   reason: string;
 }
 

@@ -18,12 +18,17 @@ export type JsonObject = { [key: string]: unknown };
  * };
  */
 export interface EventRecord<Type extends string = string, Data = JsonObject> {
+  /** Version of the record format; see {@link SCHEMA_VERSION}. */
   schema_version: number;
   /** ISO 8601 in UTC. */
   timestamp: string;
+  /** Which run, job or process instance wrote the record. */
   instance_id: string;
+  /** What happened, such as `'progress'` or `'completed'`. */
   event_type: Type;
+  /** The step of the run the event belongs to, or `null`. */
   phase: string | null;
+  /** The event's payload: a JSON object. */
   data: Data;
   /** Per-writer sequence number, from 1 for each opened log (additive field; absent in the original's records). */
   seq?: number;

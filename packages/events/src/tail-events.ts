@@ -12,6 +12,7 @@ import { isLineStart, NOT_LINE_START, readChunks } from './read-chunks.js';
  * was drained first).
  */
 export interface TailReset {
+  /** `truncated`: the file shrank below the read position; `rotated`: the path names another file. */
   reason: 'truncated' | 'rotated';
   /** The read position in the previous file when the reset was seen. */
   previousOffset: number;

@@ -35,7 +35,9 @@ export type StateErrorCode =
  * }
  */
 export class StateError extends Error {
+  /** Always `'StateError'`, so logs and `util.inspect` name the class. */
   override readonly name = 'StateError';
+  /** What went wrong, to branch on; the message is for people. */
   readonly code: StateErrorCode;
   /** The file the operation was about. */
   readonly path: string;

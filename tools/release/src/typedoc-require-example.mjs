@@ -13,7 +13,9 @@ const kinds =
 /** @param {import('typedoc').Application} app */
 export function load(app) {
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
+    const exempt = new Set(app.options.getValue('intentionallyNotDocumented'));
     for (const reflection of context.project.getReflectionsByKind(kinds)) {
+      if (exempt.has(reflection.getFriendlyFullName())) continue;
       // Only a module's own exports; namespace members and nested declarations are documented by their parent.
       if (!reflection.parent?.kindOf(ReflectionKind.Project | ReflectionKind.Module)) continue;
       const comments = [
