@@ -1,4 +1,9 @@
-/** Every code an {@link EventLogError} can carry. */
+/**
+ * Every code an {@link EventLogError} can carry.
+ *
+ * @example
+ * const retry = (code: EventLogErrorCode) => code === 'DISK_FULL' || code === 'WRITE_FAILED';
+ */
 export type EventLogErrorCode =
   | 'RECORD_TOO_LARGE'
   | 'INVALID_EVENT'

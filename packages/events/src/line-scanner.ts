@@ -33,7 +33,12 @@ export interface CorruptLine {
   reason: string;
 }
 
-/** Options shared by every reader. */
+/**
+ * Options shared by every reader.
+ *
+ * @example
+ * const options: ReaderOptions = { maxLineBytes: 1024 * 1024, onCorrupt: (c) => console.warn(c.reason) };
+ */
 export interface ReaderOptions {
   /** Called for every skipped line; readers never throw for bad content. */
   onCorrupt?: (corrupt: CorruptLine) => void;

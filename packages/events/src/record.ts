@@ -1,7 +1,17 @@
-/** The `schema_version` this library writes. Readers accept any integer version >= 1 (see PROTOCOL.md). */
+/**
+ * The `schema_version` this library writes. Readers accept any integer version >= 1 (see PROTOCOL.md).
+ *
+ * @example
+ * if (record.schema_version > SCHEMA_VERSION) console.warn('written by a newer fipc; unknown fields are kept');
+ */
 export const SCHEMA_VERSION = 1;
 
-/** A JSON object, the shape of every record's `data`. */
+/**
+ * A JSON object, the shape of every record's `data`.
+ *
+ * @example
+ * const data: JsonObject = { percent: 40, step: 'build' };
+ */
 export type JsonObject = { [key: string]: unknown };
 
 /**
@@ -42,6 +52,10 @@ const isObject = (value: unknown): value is JsonObject =>
 /**
  * Presents a parsed line as an {@link EventRecord}, accepting the original's full record and its starter
  * template's short variant `{ts, id, type, data}`. Returns a reason string when the value is no record.
+ *
+ * @example
+ * const record = toEventRecord(JSON.parse('{"ts":"2026-01-01T00:00:00Z","id":"run-1","type":"started","data":{}}'));
+ * if (typeof record !== 'string') console.log(record.event_type); // 'started'
  */
 export function toEventRecord(value: unknown): EventRecord | string {
   if (!isObject(value)) return 'not a JSON object';

@@ -1,6 +1,11 @@
 import type { StandardSchemaV1 } from './standard-schema.js';
 
-/** Every code a {@link StateError} can carry. */
+/**
+ * Every code a {@link StateError} can carry.
+ *
+ * @example
+ * const missing = (code: StateErrorCode) => code === 'NOT_FOUND';
+ */
 export type StateErrorCode =
   /** `readState`: there is no file at the path (or its directory is missing). */
   | 'NOT_FOUND'
