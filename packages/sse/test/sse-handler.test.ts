@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openEventLog } from '@fipc/events';
+import { type EmittedEvent, openEventLog } from '@fipc/events';
 import { parseEventId, RESET_EVENT, SSE_HEADERS, sseHandler, TIMEOUT_EVENT } from '@fipc/sse';
 import { tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ describe('sseHandler with an EventSource client', () => {
     const first = await log.emit('started');
     const { es, events } = listen(url, TYPES);
     await waitFor(() => events.length === 1, { what: 'the existing record' });
-    const emitted = [first];
+    const emitted: EmittedEvent[] = [first];
     for (let i = 0; i < 20; i++) emitted.push(await log.emit('progress', { data: { i } }));
     await waitFor(() => events.length === 21, { what: 'live records' });
     await log.close();
@@ -180,7 +180,13 @@ describe('sseHandler with an EventSource client', () => {
     await next.close();
     renameSync(join(dir, 'next.jsonl'), path);
     await waitFor(() => client.events.length === 5, { what: 'reset and the new log' });
-    expect(client.events.map((e) => e.type)).toEqual(['progress', 'progress', 'progress', RESET_EVENT, 'started']);
+    expect(client.events.map((e) => e.type)).toEqual([
+      'progress',
+      'progress',
+      'progress',
+      RESET_EVENT,
+      'started',
+    ]);
     // An id from the old log restarts from the new log's beginning with a reset notice.
     const stale = await fetch(url, { headers: { 'Last-Event-ID': client.events[1]!.id } });
     const text = await readUntil(stale, (t) => t.includes('"file":2'));
