@@ -44,16 +44,22 @@ export function streamOf(
           controller.close();
           return;
         }
+        // After cancel() the controller throws on every call; the session may still be finishing a step.
+        const safely = (action: () => void) => {
+          try {
+            action();
+          } catch {}
+        };
         session = new Session(ready, options, {
-          write: (chunk) => controller.enqueue(chunk),
+          write: (chunk) => safely(() => controller.enqueue(chunk)),
           get buffered() {
             return HIGH_WATER_MARK - (controller.desiredSize ?? 0);
           },
           get wantsMore() {
             return (controller.desiredSize ?? 0) > 0;
           },
-          end: () => controller.close(),
-          destroy: (error) => controller.error(error),
+          end: () => safely(() => controller.close()),
+          destroy: (error) => safely(() => controller.error(error)),
         });
         session.start(signals);
       },

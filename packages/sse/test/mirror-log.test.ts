@@ -17,7 +17,12 @@ async function seqsOf(path: string): Promise<number[]> {
 function start(source: string, destination: string, onReset?: (r: { reason: string }) => void) {
   const controller = new AbortController();
   const done = mirrorLog(source, destination, { signal: controller.signal, pollMs: 20, onReset });
-  return { stop: () => (controller.abort(), done) };
+  return {
+    stop: () => {
+      controller.abort();
+      return done;
+    },
+  };
 }
 
 describe('mirrorLog', () => {
