@@ -14,7 +14,7 @@ async function honoApp(path: string) {
   app.get('/runs/:id/events', (c) => sseResponse(path, c.req.raw, { terminal: 'completed', retryMs: 10 }));
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await once(server, 'listening');
-  onTestFinished(() => new Promise((resolve) => server.close(resolve)));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/runs/run-1/events`;
 }
 
