@@ -33,7 +33,13 @@ export function streamOf(
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        const ready = prepared();
+        let ready: Prepared;
+        try {
+          ready = prepared();
+        } catch (error) {
+          controller.error(new SseError('READ_FAILED', 'the log could not be opened', { cause: error }));
+          return;
+        }
         if (ready.status === 400 || ready.status === 410) {
           controller.error(
             new SseError(ready.status === 400 ? 'BAD_EVENT_ID' : 'STALE_EVENT_ID', ready.message),

@@ -4,9 +4,20 @@ import { readEpoch } from './event-id.js';
 import { recordFrame } from './frames.js';
 import { openLog } from './prepare.js';
 
-/** A client of a shared follower: gets every record (with its encoded frame, shared by all) and every reset. */
+/** A record as the follower hands it out: with its SSE frame, encoded once for every client. */
+export interface Delivery {
+  entry: EventEntry;
+  frame: Buffer;
+  epoch: string;
+}
+
+/** A client of a shared follower: gets every record (in batches) and every reset. */
 export interface FollowerListener {
-  deliver(entry: EventEntry, frame: Buffer, epoch: string): void;
+  /**
+   * The records read since the last batch, in order. `whole()` is all their frames in one buffer, built once
+   * and shared by every client that takes the whole batch, so the common case is one write per client.
+   */
+  deliver(batch: readonly Delivery[], whole: () => Buffer): void;
   reset(reset: TailReset): void;
   /** The follower stopped on an I/O error: the client should disconnect (and reconnect). */
   fail(error: unknown): void;
@@ -24,6 +35,7 @@ export class SharedFollower {
   epoch: string | undefined;
   started = false;
   #verify = true;
+  #batch: Delivery[] = [];
   readonly listeners = new Set<FollowerListener>();
   readonly #waiters = new Set<() => void>();
   #refs = 0;
@@ -61,28 +73,46 @@ export class SharedFollower {
     try {
       for await (const entry of entries) {
         if (this.#verify) {
-          // The file may have been truncated or replaced between the joiner's read and tailEvents' open
-          // (which then starts at a clamped offset silently): check that it is still the joiner's file.
+          // tailEvents opens the path itself, a moment after the joiner read it: if the file was truncated or
+          // replaced in between, tailEvents starts elsewhere than `from` without telling. The joiner's epoch
+          // holds only when the first record is exactly at `from`.
           this.#verify = false;
-          const epoch = epochOf(this.path);
-          if (this.epoch !== undefined && epoch !== this.epoch)
+          if (entry.offset !== from && this.epoch !== undefined) {
             this.#reset({ reason: 'truncated', previousOffset: from });
-          this.epoch = epoch;
+          }
         }
         this.epoch ??= epochOf(this.path);
         const frame = recordFrame(entry.record, `${this.epoch}-${entry.nextOffset}`);
+        // Counted as delivered now: a client joining before the flush gets the batch and skips what it read.
         this.position = entry.nextOffset;
-        for (const listener of this.listeners) listener.deliver(entry, frame, this.epoch);
-        this.#wake();
+        if (this.#batch.length === 0) setImmediate(this.#flush);
+        this.#batch.push({ entry, frame, epoch: this.epoch });
       }
+      this.#flush();
     } catch (error) {
       // Only an I/O error (e.g. EACCES) gets here: hand it to the clients, which disconnect and may reconnect.
       if (followers.get(this.path) === this) followers.delete(this.path);
+      this.#flush();
       for (const listener of this.listeners) listener.fail(error);
     }
   }
 
+  // Every record of one read (up to 64 KiB) goes out together, after the read's microtasks: one write each.
+  readonly #flush = () => {
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = [];
+    let whole: Buffer | undefined;
+    const all = () => {
+      whole ??= batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map(({ frame }) => frame));
+      return whole;
+    };
+    for (const listener of this.listeners) listener.deliver(batch, all);
+    this.#wake();
+  };
+
   #reset(reset: TailReset): void {
+    this.#flush(); // the old file's records first
     this.position = 0;
     this.epoch = undefined;
     for (const listener of this.listeners) listener.reset(reset);

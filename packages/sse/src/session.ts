@@ -1,8 +1,14 @@
 import { close as closeFd, existsSync } from 'node:fs';
-import type { EventEntry, EventRecord, TailReset } from '@fipc/events';
+import type { EventEntry, TailReset } from '@fipc/events';
 import { SseError } from './errors.js';
 import { readEpoch } from './event-id.js';
-import { acquireFollower, type FollowerListener, releaseFollower, type SharedFollower } from './follower.js';
+import {
+  acquireFollower,
+  type Delivery,
+  type FollowerListener,
+  releaseFollower,
+  type SharedFollower,
+} from './follower.js';
 import {
   controlFrame,
   HEARTBEAT,
@@ -38,6 +44,7 @@ export class Session implements FollowerListener {
   #position: number;
   #epoch: string | undefined;
   #sentRecord = false;
+  #terminal = false;
   #wake: (() => void) | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #waitForFile: NodeJS.Timeout | undefined;
@@ -101,14 +108,45 @@ export class Session implements FollowerListener {
     this.demand();
   }
 
-  deliver(entry: EventEntry, frame: Buffer, epoch: string): void {
-    if (entry.offset < this.#position) return; // this client read it during catch-up
-    this.#position = entry.nextOffset;
-    this.#epoch = epoch;
-    this.#send(entry.record, frame);
+  deliver(batch: readonly Delivery[], whole: () => Buffer): void {
+    let first = 0;
+    while (first < batch.length && batch[first]!.entry.offset < this.#position) first++; // read in catch-up
+    if (first === batch.length || this.#mode !== 'live') return;
+    const { frames, taken, all } = this.#select(batch, first);
+    const last = batch[taken - 1]!;
+    this.#position = last.entry.nextOffset;
+    this.#epoch = last.epoch;
+    this.#write(all && taken === batch.length ? [whole()] : frames);
     if (this.#mode === 'live' && this.sink.buffered > this.options.maxBufferBytes) {
       this.close(new SseError('SLOW_CLIENT', `client fell over ${this.options.maxBufferBytes} bytes behind`));
     }
+  }
+
+  /** The frames this client wants from `batch[first..]`, up to and including a terminal record. */
+  #select(batch: readonly { entry: EventEntry; frame: Buffer }[], first: number) {
+    const { filter, terminal } = this.options;
+    const frames: Buffer[] = [];
+    let all = first === 0;
+    let taken = first;
+    while (taken < batch.length) {
+      const { entry, frame } = batch[taken++]!;
+      const isTerminal = terminal?.(entry.record) ?? false;
+      if (isTerminal || filter(entry.record)) frames.push(frame);
+      else all = false;
+      if (isTerminal) {
+        this.#terminal = true;
+        break;
+      }
+    }
+    return { frames, taken, all };
+  }
+
+  /** Writes the frames as one chunk, then ends the stream if a terminal record was among them. */
+  #write(frames: Buffer[]): void {
+    this.#sentRecord = true;
+    clearTimeout(this.#waitForFile);
+    if (frames.length > 0) this.sink.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+    if (this.#terminal) this.close();
   }
 
   reset(reset: TailReset): void {
@@ -119,14 +157,6 @@ export class Session implements FollowerListener {
 
   fail(error: unknown): void {
     this.close(new SseError('READ_FAILED', 'the log could not be read', { cause: error }));
-  }
-
-  #send(record: EventRecord, frame: Buffer): void {
-    this.#sentRecord = true;
-    clearTimeout(this.#waitForFile);
-    const terminal = this.options.terminal?.(record) ?? false;
-    if (terminal || this.options.filter(record)) this.sink.write(frame);
-    if (terminal) this.close();
   }
 
   #beat(): void {
@@ -168,10 +198,12 @@ export class Session implements FollowerListener {
           if (next !== this.#position) {
             idleReads = 0;
             this.#epoch ??= readEpoch(this.#fd);
-            for (const entry of entries) {
-              if (this.#mode !== 'catchup') break;
-              this.#send(entry.record, recordFrame(entry.record, `${this.#epoch}-${entry.nextOffset}`));
-            }
+            const epoch = this.#epoch;
+            const batch = entries.map((entry) => ({
+              entry,
+              frame: recordFrame(entry.record, `${epoch}-${entry.nextOffset}`),
+            }));
+            this.#write(this.#select(batch, 0).frames);
             this.#position = next;
             continue;
           }

@@ -13,8 +13,8 @@ export type ResolveLogPath<Req extends IncomingMessage = IncomingMessage> = (
 /**
  * A `(req, res)` handler for `node:http`, Express and Fastify (`reply.hijack()`, then pass `request.raw` and
  * `reply.raw`) that streams the log `resolveLogPath(req)` names. Resume point, statuses (204, 400, 404, 410)
- * and options as in {@link sseResponse}; `options.lastEventId` is ignored (it comes from each request). Writes
- * go straight to the socket, honouring `res.write()`'s return value and `'drain'`; a client more than
+ * and options as in {@link sseResponse}; `options.lastEventId` is ignored (it comes from each request). Each
+ * batch of records goes to the socket in one write, honouring `res.write()`'s return value and `'drain'`; a client more than
  * `maxBufferBytes` behind is disconnected; a closed connection releases everything at once.
  *
  * @example
@@ -57,23 +57,10 @@ export function sseHandler<Req extends IncomingMessage = IncomingMessage>(
   };
 }
 
-// Frames of one read batch go out in one write per socket: corked on the first write, uncorked together.
-const corked = new Set<ServerResponse>();
-const uncorkAll = () => {
-  for (const res of corked) res.uncork();
-  corked.clear();
-};
-
 function nodeSink(res: ServerResponse) {
   return {
     write(chunk: Buffer) {
-      if (res.destroyed) return;
-      if (!corked.has(res)) {
-        if (corked.size === 0) setImmediate(uncorkAll);
-        corked.add(res);
-        res.cork();
-      }
-      res.write(chunk);
+      if (!res.destroyed) res.write(chunk);
     },
     get buffered() {
       return res.writableLength;
@@ -81,13 +68,7 @@ function nodeSink(res: ServerResponse) {
     get wantsMore() {
       return !res.writableNeedDrain;
     },
-    end: () => {
-      corked.delete(res) && res.uncork();
-      res.end();
-    },
-    destroy: () => {
-      corked.delete(res);
-      res.destroy();
-    },
+    end: () => res.end(),
+    destroy: () => res.destroy(),
   };
 }
