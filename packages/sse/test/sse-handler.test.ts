@@ -33,6 +33,17 @@ describe('sseHandler with an EventSource client', () => {
     expect(es.readyState).toBe(es.OPEN);
   });
 
+  it('answers 404 when the resolver names no log, and 500 when it throws', async () => {
+    const { url } = await serve(
+      sseHandler((req) => {
+        if (req.url?.includes('boom')) throw new Error('boom');
+        return undefined;
+      }),
+    );
+    expect((await fetch(url)).status).toBe(404);
+    expect((await fetch(`${url}/boom`)).status).toBe(500);
+  });
+
   it('sends the SSE headers', async () => {
     const { path, url } = await setup();
     writeFileSync(path, '');
