@@ -24,6 +24,8 @@ export function load(app) {
       ];
       if (comments.some((comment) => comment?.getTag('@example'))) continue;
       const source = reflection.sources?.[0]?.fileName ?? 'unknown file';
+      // A type re-exported from a dependency (StandardSchemaV1 from @standard-schema/spec) is documented there.
+      if (source.includes('node_modules/')) continue;
       app.logger.warn(
         `${reflection.getFriendlyFullName()} (${ReflectionKind.singularString(reflection.kind)}), defined in ${source}, has no @example`,
       );
