@@ -1,0 +1,115 @@
+import { lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDirectory } from './directory.js';
+import { readSmallFile, removeQuietly } from './files.js';
+import { parseName, requestName, responseName } from './names.js';
+import { DEFAULT_MAX_BYTES } from './outcome.js';
+import { expiresAt, parseRequest } from './records.js';
+
+/** How long finished pairs stay by default: 1 hour. */
+export const DEFAULT_RETENTION_MS = 60 * 60_000;
+// A temp file lives for microseconds; one this old belongs to a writer that crashed.
+const STALE_TEMP_MS = 60_000;
+// A live responder touches its heartbeat every leaseMs / 3.
+const STALE_HEARTBEAT_MS = 60 * 60_000;
+const SWEEP_EVERY_MS = 60_000;
+
+/** Options of {@link sweepRequests}. */
+export interface SweepOptions {
+  /**
+   * Finished pairs (and expired requests) whose end is older than this are removed.
+   * @default 3_600_000 (1 hour)
+   */
+  retentionMs?: number;
+}
+
+/**
+ * Removes what is finished and old: a pair whose response file is older than `retentionMs` (request file
+ * first, then its lease files, response file last, so a reader never sees a response vanish before its
+ * request), an unanswered request whose `expires_at` is older than `retentionMs`, orphaned lease files, and
+ * temp files left by crashed writers. Pending requests without `expires_at` are never removed. `request`,
+ * `awaitResponse` and `serveRequests` run it in the background at most once a minute per directory.
+ * Resolves with the number of files removed.
+ *
+ * @example
+ * await sweepRequests('runs/run-1', { retentionMs: 24 * 3_600_000 });
+ */
+export async function sweepRequests(dir: string, options: SweepOptions = {}): Promise<number> {
+  let path: string;
+  try {
+    path = openDirectory(dir, false);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'REQUEST_NOT_FOUND') return 0;
+    throw error;
+  }
+  return sweepPath(path, options.retentionMs ?? DEFAULT_RETENTION_MS);
+}
+
+function sweepPath(path: string, retentionMs: number): number {
+  const now = Date.now();
+  const ids = new Map<string, { request: boolean; response: boolean; leases: string[] }>();
+  let removed = 0;
+  const remove = (name: string) => {
+    removeQuietly(join(path, name));
+    removed++;
+  };
+  const age = (name: string) => {
+    try {
+      return now - lstatSync(join(path, name)).mtimeMs;
+    } catch {
+      return -1;
+    }
+  };
+  for (const name of readdirSync(path)) {
+    const parsed = parseName(name);
+    if (!parsed) continue;
+    if (parsed.kind === 'temp') {
+      const limit = name.startsWith('.responder-')
+        ? STALE_HEARTBEAT_MS
+        : name.startsWith('.tmp-')
+          ? STALE_TEMP_MS
+          : -1;
+      if (limit >= 0 && age(name) > limit) remove(name);
+      continue;
+    }
+    const entry = ids.get(parsed.id) ?? { request: false, response: false, leases: [] };
+    ids.set(parsed.id, entry);
+    if (parsed.kind === 'lease') entry.leases.push(name);
+    else entry[parsed.kind] = true;
+  }
+  for (const [id, entry] of ids) {
+    let finished: boolean;
+    if (entry.response) finished = age(responseName(id)) >= retentionMs;
+    else if (entry.request) {
+      const file = readSmallFile(join(path, requestName(id)), DEFAULT_MAX_BYTES);
+      let expires = Number.POSITIVE_INFINITY;
+      try {
+        if (file.ok) expires = expiresAt(parseRequest(file.text, id));
+      } catch {
+        // a malformed request is left for a person to look at
+      }
+      finished = now - expires >= retentionMs;
+    } else finished = entry.leases.every((lease) => age(lease) >= retentionMs);
+    if (!finished) continue;
+    if (entry.request) remove(requestName(id));
+    for (const lease of entry.leases) remove(lease);
+    if (entry.response) remove(responseName(id));
+  }
+  return removed;
+}
+
+const lastSweep = new Map<string, number>();
+
+/** Sweeps `path` in the background unless this process did so in the last minute. */
+export function scheduleSweep(path: string, retentionMs = DEFAULT_RETENTION_MS): void {
+  const now = Date.now();
+  if (now - (lastSweep.get(path) ?? Number.NEGATIVE_INFINITY) < SWEEP_EVERY_MS) return;
+  lastSweep.set(path, now);
+  setImmediate(() => {
+    try {
+      sweepPath(path, retentionMs);
+    } catch {
+      // the directory went away, or a race with another sweeper: the next sweep tries again
+    }
+  });
+}
