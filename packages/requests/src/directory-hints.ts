@@ -6,7 +6,12 @@ export type HintListener = (name: string | null) => void;
 interface Hub {
   watcher: FSWatcher | undefined;
   listeners: Set<HintListener>;
+  idle: NodeJS.Timeout | undefined;
 }
+
+// A watcher outlives its last subscriber for a while: a requester asking one question after another would
+// otherwise pay for a new inotify watch on every request.
+const LINGER_MS = 10_000;
 
 // One fs.watch per directory per process, shared by every requester and responder in it.
 const hubs = new Map<string, Hub>();
@@ -19,10 +24,11 @@ const hubs = new Map<string, Hub>();
 export function subscribeHints(dir: string, pollMs: number, listener: HintListener): () => void {
   let hub = hubs.get(dir);
   if (!hub) {
-    hub = { watcher: undefined, listeners: new Set() };
+    hub = { watcher: undefined, listeners: new Set(), idle: undefined };
     hubs.set(dir, hub);
   }
   const current = hub;
+  clearTimeout(current.idle);
   current.listeners.add(listener);
   ensureWatcher(dir, current);
   const timer = setInterval(() => {
@@ -32,10 +38,13 @@ export function subscribeHints(dir: string, pollMs: number, listener: HintListen
   return () => {
     clearInterval(timer);
     current.listeners.delete(listener);
-    if (current.listeners.size === 0) {
+    if (current.listeners.size > 0) return;
+    clearTimeout(current.idle);
+    current.idle = setTimeout(() => {
+      if (current.listeners.size > 0) return;
       current.watcher?.close();
       hubs.delete(dir);
-    }
+    }, LINGER_MS).unref();
   };
 }
 

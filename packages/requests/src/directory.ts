@@ -4,6 +4,13 @@ import { RequestError } from './errors.js';
 
 /** The name of the requests directory inside an instance directory. */
 export const REQUESTS_DIRNAME = 'input-requests';
+/**
+ * Our temp files and responder heartbeats live in this private subdirectory, so that watchers of the
+ * requests directory are woken only by the files that matter (requests, leases, responses).
+ */
+export const PRIVATE_DIRNAME = '.tmp';
+
+const checkedPrivate = new Set<string>();
 
 /**
  * The directory that holds the files: `<dir>/input-requests`, or `dir` itself when it is already named
@@ -37,6 +44,19 @@ export function openDirectory(dir: string, create: boolean): string {
   if (uid !== undefined && stats.uid !== uid) throw unsafe(path, `is owned by uid ${stats.uid}, not ${uid}`);
   if (stats.mode & 0o022) {
     throw unsafe(path, `is writable by group or others (mode ${(stats.mode & 0o777).toString(8)})`);
+  }
+  if (create && !checkedPrivate.has(path)) {
+    const priv = join(path, PRIVATE_DIRNAME);
+    try {
+      mkdirSync(priv, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new RequestError('IO_ERROR', `cannot create ${priv}`, { cause: error });
+      }
+    }
+    const privStats = lstatOrUndefined(priv);
+    if (!privStats?.isDirectory() || privStats.isSymbolicLink()) throw unsafe(priv, 'is not a directory');
+    checkedPrivate.add(path);
   }
   return path;
 }

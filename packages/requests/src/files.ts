@@ -5,15 +5,17 @@ import {
   fstatSync,
   fsyncSync,
   linkSync,
+  lstatSync,
   openSync,
   readSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_DIRNAME } from './directory.js';
 import { RequestError } from './errors.js';
 
-const TEMP_PREFIX = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}-`;
+const TEMP_PREFIX = `${PRIVATE_DIRNAME}/${process.pid}-${randomBytes(4).toString('hex')}-`;
 let tempCounter = 0;
 
 // O_NOFOLLOW: a symlink planted at the path fails with ELOOP instead of being followed out of the directory.
@@ -21,7 +23,7 @@ let tempCounter = 0;
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
-/** Writes `text` to a fresh hidden temp file (0600, created exclusively) and returns its name. */
+/** Writes `text` to a fresh temp file in the private subdirectory (0600, created exclusively); returns its path relative to `dir`. */
 export function writeTemp(dir: string, text: string | Buffer, durable = false): string {
   for (;;) {
     const name = `${TEMP_PREFIX}${tempCounter++}`;
@@ -96,17 +98,13 @@ export function readSmallFile(path: string, maxBytes: number): ReadResult {
     if (stats.size > maxBytes) {
       return { ok: false, reason: 'too-large', detail: `${path} has ${stats.size} bytes, over ${maxBytes}` };
     }
-    // Read up to one byte past the limit: the file may have grown since fstat.
-    const buffer = Buffer.allocUnsafe(Math.min(stats.size, maxBytes) + 1);
+    // Never more than the size seen (within the limit): a file still growing is read as it was.
+    const buffer = Buffer.allocUnsafe(stats.size);
     let length = 0;
-    for (;;) {
+    while (length < buffer.length) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length === buffer.length) break;
-    }
-    if (length > maxBytes) {
-      return { ok: false, reason: 'too-large', detail: `${path} is over ${maxBytes} bytes` };
     }
     return { ok: true, text: buffer.toString('utf8', 0, length), mtimeMs: stats.mtimeMs };
   } catch (error) {
@@ -114,6 +112,11 @@ export function readSmallFile(path: string, maxBytes: number): ReadResult {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Whether anything (even a dangling symlink) has this name; never throws for a missing entry. */
+export function entryExists(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 }
 
 export function removeQuietly(path: string): void {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, existsSync, futimesSync, lstatSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { linkExclusive, readSmallFile, removeQuietly } from './files.js';
+import { PRIVATE_DIRNAME } from './directory.js';
+import { entryExists, linkExclusive, readSmallFile, removeQuietly } from './files.js';
 import { leaseName } from './names.js';
 import { self } from './records.js';
 
@@ -11,7 +12,7 @@ import { self } from './records.js';
  * lets all its leases expire together.
  */
 export class Heartbeat {
-  readonly name = `.responder-${randomBytes(8).toString('hex')}`;
+  readonly name = `${PRIVATE_DIRNAME}/responder-${randomBytes(8).toString('hex')}`;
   readonly #dir: string;
   readonly #fd: number;
 
@@ -19,7 +20,7 @@ export class Heartbeat {
     this.#dir = dir;
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
     this.#fd = openSync(join(dir, this.name), flags, 0o600);
-    const info = { responder: { ...self(), id: this.name.slice('.responder-'.length) }, lease_ms: leaseMs };
+    const info = { responder: { ...self(), id: this.name.slice(-16) }, lease_ms: leaseMs };
     writeSync(this.#fd, `${JSON.stringify({ ...info, started_at: new Date().toISOString() }, null, 2)}\n`);
   }
 
@@ -35,18 +36,17 @@ export class Heartbeat {
    * Returns the generation claimed, or undefined.
    */
   claim(id: string, takeOver: boolean): number | undefined {
-    this.renew();
     if (linkExclusive(this.#dir, this.name, leaseName(id, 1))) return 1;
     if (!takeOver) return undefined;
     let generation = 1;
-    while (existsSync(join(this.#dir, leaseName(id, generation + 1)))) generation++;
+    while (entryExists(join(this.#dir, leaseName(id, generation + 1)))) generation++;
     if (!leaseExpired(this.#dir, leaseName(id, generation))) return undefined;
     return linkExclusive(this.#dir, this.name, leaseName(id, generation + 1)) ? generation + 1 : undefined;
   }
 
   /** Whether another responder has taken over our claim of `id`. */
   lost(id: string, generation: number): boolean {
-    return existsSync(join(this.#dir, leaseName(id, generation + 1)));
+    return entryExists(join(this.#dir, leaseName(id, generation + 1)));
   }
 
   /** Expires every lease still held at once (others may take them over now) and removes the heartbeat. */

@@ -42,7 +42,8 @@ export type ResponseRecord = {
   | { status: 'expired' }
 );
 
-export const self = (): ProcessInfo => ({ pid: process.pid, host: hostname() });
+let host: string | undefined;
+export const self = (): ProcessInfo => ({ pid: process.pid, host: (host ??= hostname()) });
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

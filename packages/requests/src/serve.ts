@@ -1,8 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDirectory } from './directory.js';
 import { subscribeHints } from './directory-hints.js';
 import { RequestError, type ResponseErrorInfo } from './errors.js';
+import { entryExists } from './files.js';
 import { Heartbeat } from './lease.js';
 import { parseName, responseName } from './names.js';
 import { DEFAULT_MAX_BYTES, type OutcomeInput, readOutcome } from './outcome.js';
@@ -167,10 +168,11 @@ export async function serveRequests<P = unknown>(
   };
 
   const start = (id: string, takeOver: boolean) => {
-    if (existsSync(join(path, responseName(id)))) return;
+    // A request that just appeared (a hint) has no response yet; one found by a rescan may have by now.
+    if (takeOver && entryExists(join(path, responseName(id)))) return;
     const generation = heartbeat.claim(id, takeOver);
     if (generation === undefined) return;
-    if (existsSync(join(path, responseName(id)))) return; // answered between the check and the claim
+    if (entryExists(join(path, responseName(id)))) return; // answered between the check and the claim
     let request: RequestRecord;
     try {
       request = readExisting(path, id, maxBytes);

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDirectory } from './directory.js';
+import { openDirectory, PRIVATE_DIRNAME } from './directory.js';
 import { readSmallFile, removeQuietly } from './files.js';
 import { parseName, requestName, responseName } from './names.js';
 import { DEFAULT_MAX_BYTES } from './outcome.js';
@@ -60,16 +60,25 @@ function sweepPath(path: string, retentionMs: number): number {
       return -1;
     }
   };
+  const stale = (name: string, limit: number) => {
+    const stats = lstatSync(join(path, name), { throwIfNoEntry: false });
+    if (stats && !stats.isDirectory() && now - stats.mtimeMs > limit) remove(name);
+  };
+  // Our temp files and heartbeats, then hidden temp files of other writers (a Python program's, say).
+  let own: string[] = [];
+  try {
+    own = readdirSync(join(path, PRIVATE_DIRNAME));
+  } catch {
+    // a directory made by another implementation may have no private subdirectory
+  }
+  for (const name of own) {
+    stale(join(PRIVATE_DIRNAME, name), name.startsWith('responder-') ? STALE_HEARTBEAT_MS : STALE_TEMP_MS);
+  }
   for (const name of readdirSync(path)) {
     const parsed = parseName(name);
     if (!parsed) continue;
     if (parsed.kind === 'temp') {
-      const limit = name.startsWith('.responder-')
-        ? STALE_HEARTBEAT_MS
-        : name.startsWith('.tmp-')
-          ? STALE_TEMP_MS
-          : -1;
-      if (limit >= 0 && age(name) > limit) remove(name);
+      stale(name, STALE_TEMP_MS);
       continue;
     }
     const entry = ids.get(parsed.id) ?? { request: false, response: false, leases: [] };
@@ -79,7 +88,8 @@ function sweepPath(path: string, retentionMs: number): number {
   }
   for (const [id, entry] of ids) {
     let finished: boolean;
-    if (entry.response) finished = age(responseName(id)) >= retentionMs;
+    // Timestamps are coarser than the clock: a retention of 0 means "finished is enough".
+    if (entry.response) finished = retentionMs <= 0 || age(responseName(id)) >= retentionMs;
     else if (entry.request) {
       const file = readSmallFile(join(path, requestName(id)), DEFAULT_MAX_BYTES);
       let expires = Number.POSITIVE_INFINITY;
@@ -89,7 +99,7 @@ function sweepPath(path: string, retentionMs: number): number {
         // a malformed request is left for a person to look at
       }
       finished = now - expires >= retentionMs;
-    } else finished = entry.leases.every((lease) => age(lease) >= retentionMs);
+    } else finished = entry.leases.every((lease) => retentionMs <= 0 || age(lease) >= retentionMs);
     if (!finished) continue;
     if (entry.request) remove(requestName(id));
     for (const lease of entry.leases) remove(lease);

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { subscribeHints } from './directory-hints.js';
 import { RequestError } from './errors.js';
 import { type EventSink, emitQuietly } from './event-sink.js';
-import { readSmallFile } from './files.js';
+import { entryExists, readSmallFile } from './files.js';
 import { parseName, requestName, responseName } from './names.js';
 import { publishOutcome } from './outcome.js';
 import { parseResponse, type ResponseRecord } from './records.js';
@@ -91,19 +90,23 @@ export function waitForOutcome(spec: WaitSpec): Promise<unknown> {
 
     const check: Check = (poll) => {
       if (settled) return;
+      // Most checks outside hints find nothing: existsSync spares the cost of a thrown ENOENT.
+      if (poll && !entryExists(responsePath)) {
+        if (!entryExists(join(dir, requestName(id)))) {
+          fail(
+            new RequestError('REQUEST_NOT_FOUND', `request "${id}" was removed before it had an outcome`, {
+              requestId: id,
+            }),
+          );
+        }
+        return;
+      }
       try {
         const result = readSmallFile(responsePath, spec.maxBytes);
         if (!result.ok) {
           if (result.reason !== 'missing') {
             const code = result.reason === 'too-large' ? 'RESPONSE_TOO_LARGE' : 'UNSAFE_FILE';
             return fail(new RequestError(code, result.detail, { requestId: id }));
-          }
-          if (poll && !existsSync(join(dir, requestName(id))) && !existsSync(responsePath)) {
-            fail(
-              new RequestError('REQUEST_NOT_FOUND', `request "${id}" was removed before it had an outcome`, {
-                requestId: id,
-              }),
-            );
           }
           return;
         }
@@ -139,7 +142,7 @@ export function waitForOutcome(spec: WaitSpec): Promise<unknown> {
     };
 
     const unregister = register(dir, id, spec.pollMs, check);
-    check(false);
+    if (entryExists(responsePath)) check(false);
     if (settled) return;
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
