@@ -22,7 +22,8 @@ export function requestsDirectory(dir: string): string {
 }
 
 /**
- * Resolves and checks the requests directory, creating it (and missing parents) with mode 0700 when `create`.
+ * Resolves and checks the requests directory, creating it (and missing parents) with mode 0700 when `create`,
+ * and its private subdirectory (0700) in any case.
  * Refuses a symlink, a non-directory, a directory writable by group or others, or one owned by another user:
  * anyone who can write there could answer for us or plant links.
  */
@@ -45,7 +46,7 @@ export function openDirectory(dir: string, create: boolean): string {
   if (stats.mode & 0o022) {
     throw unsafe(path, `is writable by group or others (mode ${(stats.mode & 0o777).toString(8)})`);
   }
-  if (create && !checkedPrivate.has(path)) {
+  if (!checkedPrivate.has(path)) {
     const priv = join(path, PRIVATE_DIRNAME);
     try {
       mkdirSync(priv, { mode: 0o700 });

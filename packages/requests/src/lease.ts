@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, existsSync, futimesSync, lstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, futimesSync, lstatSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_DIRNAME } from './directory.js';
 import { entryExists, linkExclusive, readSmallFile, removeQuietly } from './files.js';

@@ -42,8 +42,8 @@ export type ResponseRecord = {
   | { status: 'expired' }
 );
 
-let host: string | undefined;
-export const self = (): ProcessInfo => ({ pid: process.pid, host: (host ??= hostname()) });
+const host = hostname();
+export const self = (): ProcessInfo => ({ pid: process.pid, host });
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

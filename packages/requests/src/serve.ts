@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { openDirectory } from './directory.js';
 import { subscribeHints } from './directory-hints.js';
 import { RequestError, type ResponseErrorInfo } from './errors.js';
-import { entryExists } from './files.js';
+import { entryExists, removeQuietly } from './files.js';
 import { Heartbeat } from './lease.js';
-import { parseName, responseName } from './names.js';
+import { leaseName, parseName, responseName } from './names.js';
 import { DEFAULT_MAX_BYTES, type OutcomeInput, readOutcome } from './outcome.js';
 import { expiresAt, type RequestRecord } from './records.js';
 import { readExisting } from './request.js';
@@ -179,7 +179,10 @@ export async function serveRequests<P = unknown>(
     } catch (error) {
       if ((error as RequestError).code === 'MALFORMED_REQUEST') {
         publish(id, { status: 'answered', error: errorInfo(error) }, undefined);
-      } else if ((error as RequestError).code !== 'REQUEST_NOT_FOUND') throw error;
+      } else if ((error as RequestError).code === 'REQUEST_NOT_FOUND') {
+        // The hint was the request's removal: drop the lease we just made rather than leave an orphan.
+        removeQuietly(join(path, leaseName(id, generation)));
+      } else throw error;
       return;
     }
     if (Date.now() >= expiresAt(request)) return publish(id, { status: 'expired' }, request);
