@@ -109,7 +109,12 @@ export async function serveRequests<P = unknown>(
   const summary: ServeSummary = { answered: 0, failed: 0 };
   if (signal?.aborted) return summary;
 
-  const heartbeat = new Heartbeat(path, leaseMs);
+  let heartbeat: Heartbeat;
+  try {
+    heartbeat = new Heartbeat(path, leaseMs);
+  } catch (error) {
+    throw new RequestError('IO_ERROR', `cannot create a heartbeat file in ${path}`, { cause: error });
+  }
   const writeOptions = { maxBytes, durable };
   // Ids to try, with whether an existing claim should be checked for expiry (rescans) or skipped (hints).
   const queue = new Map<string, boolean>();

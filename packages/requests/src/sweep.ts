@@ -5,6 +5,7 @@ import { readSmallFile, removeQuietly } from './files.js';
 import { parseName, requestName, responseName } from './names.js';
 import { DEFAULT_MAX_BYTES } from './outcome.js';
 import { expiresAt, parseRequest } from './records.js';
+import { isAwaited } from './wait-outcome.js';
 
 /** How long finished pairs stay by default: 1 hour. */
 export const DEFAULT_RETENTION_MS = 60 * 60_000;
@@ -100,7 +101,7 @@ function sweepPath(path: string, retentionMs: number): number {
       }
       finished = now - expires >= retentionMs;
     } else finished = entry.leases.every((lease) => retentionMs <= 0 || age(lease) >= retentionMs);
-    if (!finished) continue;
+    if (!finished || isAwaited(path, id)) continue;
     if (entry.request) remove(requestName(id));
     for (const lease of entry.leases) remove(lease);
     if (entry.response) remove(responseName(id));

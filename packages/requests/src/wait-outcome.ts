@@ -31,6 +31,11 @@ export interface WaitSpec {
 type Check = (poll: boolean) => void;
 const registries = new Map<string, { waiters: Map<string, Set<Check>>; unsubscribe: () => void }>();
 
+/** Whether this process is waiting for the outcome of `id` (retention must not remove it under us). */
+export function isAwaited(dir: string, id: string): boolean {
+  return registries.get(dir)?.waiters.has(id) ?? false;
+}
+
 function register(dir: string, id: string, pollMs: number, check: Check): () => void {
   let registry = registries.get(dir);
   if (!registry) {
