@@ -5,7 +5,13 @@ export type { EventSink } from './event-sink.js';
 export { assertValidId, isValidId, MAX_ID_LENGTH } from './ids.js';
 export { type ListOptions, listRequests, type RequestInfo, type RequestStatus } from './list.js';
 export type { JsonValue, ProcessInfo, RequestRecord, ResponseRecord } from './records.js';
-export { type Answer, type RequestOptions, request, type WaitOptions } from './request.js';
+export {
+  type Answer,
+  type PendingAnswer,
+  type RequestOptions,
+  request,
+  type WaitOptions,
+} from './request.js';
 export { cancelRequest, type RespondOptions, respond } from './respond.js';
 export {
   type RequestContext,

@@ -64,7 +64,8 @@ export type Answer<S extends z.ZodType> = z.output<S>;
  * `<dir>/input-requests/<id>.json` is written atomically (0600) in the original's format plus `payload`,
  * `expires_at` and `requester`; the answer arrives as the file `<id>.response`, so it survives a restart of
  * either side. Calling again with the same `id` and payload after a restart resumes the same request (an
- * answer written meanwhile is delivered at once); with another payload it is `ID_IN_USE`.
+ * answer written meanwhile is delivered at once); with another payload it is `ID_IN_USE`. The returned Promise
+ * carries the `id` (generated or given), to save for {@link awaitResponse}.
  *
  * Rejects with {@link RequestError}: `INVALID_ID` (nothing written), `ID_IN_USE`, `TIMEOUT`, `ABORTED`,
  * `REQUEST_CANCELLED`, `SCHEMA_MISMATCH`, `RESPONDER_ERROR`, `MALFORMED_RESPONSE`, `RESPONSE_TOO_LARGE`,
@@ -79,12 +80,24 @@ export type Answer<S extends z.ZodType> = z.output<S>;
  * );
  * if (answer.approved) deploy();
  */
-export async function request<S extends z.ZodType = z.ZodUnknown>(
+export function request<S extends z.ZodType = z.ZodUnknown>(
   dir: string,
   payload: unknown,
   options: RequestOptions<S> = {},
-): Promise<Answer<S>> {
+): PendingAnswer<Answer<S>> {
   const id = options.id ?? generateId();
+  return Object.assign(ask(dir, payload, id, options), { id });
+}
+
+/** The Promise `request` returns, with the request's id (to save, and resume with after a restart). */
+export type PendingAnswer<T> = Promise<T> & { readonly id: string };
+
+async function ask<S extends z.ZodType>(
+  dir: string,
+  payload: unknown,
+  id: string,
+  options: RequestOptions<S>,
+): Promise<Answer<S>> {
   assertValidId(id);
   const { maxBytes, pollMs, timeoutMs } = checkOptions(options);
   const path = openDirectory(dir, true);

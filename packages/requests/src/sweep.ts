@@ -92,14 +92,9 @@ function sweepPath(path: string, retentionMs: number): number {
     // Timestamps are coarser than the clock: a retention of 0 means "finished is enough".
     if (entry.response) finished = retentionMs <= 0 || age(responseName(id)) >= retentionMs;
     else if (entry.request) {
-      const file = readSmallFile(join(path, requestName(id)), DEFAULT_MAX_BYTES);
-      let expires = Number.POSITIVE_INFINITY;
-      try {
-        if (file.ok) expires = expiresAt(parseRequest(file.text, id));
-      } catch {
-        // a malformed request is left for a person to look at
-      }
-      finished = now - expires >= retentionMs;
+      // expires_at is never before the file was written, so only requests older than the retention period
+      // can be finished: young ones (most of a large backlog) cost one lstat, not a read.
+      finished = age(requestName(id)) >= retentionMs && now - requestExpiry(path, id) >= retentionMs;
     } else finished = entry.leases.every((lease) => retentionMs <= 0 || age(lease) >= retentionMs);
     if (!finished || isAwaited(path, id)) continue;
     if (entry.request) remove(requestName(id));
@@ -107,6 +102,16 @@ function sweepPath(path: string, retentionMs: number): number {
     if (entry.response) remove(responseName(id));
   }
   return removed;
+}
+
+function requestExpiry(path: string, id: string): number {
+  const file = readSmallFile(join(path, requestName(id)), DEFAULT_MAX_BYTES);
+  try {
+    if (file.ok) return expiresAt(parseRequest(file.text, id));
+  } catch {
+    // a malformed request is left for a person to look at
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 const lastSweep = new Map<string, number>();

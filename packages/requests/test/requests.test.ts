@@ -89,6 +89,7 @@ describe('request and respond', () => {
     const name = await waitFor(() => readdirSync(dir).find((n) => n.endsWith('.json')));
     const id = name!.replace(/\.json$/, '');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(answer.id).toBe(id);
     await respond(dir, id, 42);
     await expect(answer).resolves.toBe(42);
   });
