@@ -487,6 +487,7 @@ describe('retention', () => {
         expires_at: '2020-01-02T00:00:00Z',
       }),
     );
+    utimesSync(expiredUnanswered, new Date('2020-01-01'), new Date('2020-01-01')); // as old as it says
     const old = new Date(Date.now() - 120_000);
     for (const crashed of ['.py-tmp-crashed', '.tmp/999-abc-1', '.tmp/responder-0123456789abcdef']) {
       writeFileSync(join(box, crashed), 'partial');
