@@ -5,7 +5,7 @@ import { subscribeHints } from './directory-hints.js';
 import { RequestError, type ResponseErrorInfo } from './errors.js';
 import { entryExists, removeQuietly } from './files.js';
 import { Heartbeat } from './lease.js';
-import { leaseName, parseName, responseName } from './names.js';
+import { leaseName, parseName, requestName, responseName } from './names.js';
 import { DEFAULT_MAX_BYTES, type OutcomeInput, readOutcome } from './outcome.js';
 import { expiresAt, type RequestRecord } from './records.js';
 import { readExisting } from './request.js';
@@ -173,8 +173,9 @@ export async function serveRequests<P = unknown>(
   };
 
   const start = (id: string, takeOver: boolean) => {
-    // A request that just appeared (a hint) has no response yet; one found by a rescan may have by now.
-    if (takeOver && entryExists(join(path, responseName(id)))) return;
+    // A hint may be the request's removal; a request found by a rescan may have been answered since.
+    if (takeOver ? entryExists(join(path, responseName(id))) : !entryExists(join(path, requestName(id))))
+      return;
     const generation = heartbeat.claim(id, takeOver);
     if (generation === undefined) return;
     if (entryExists(join(path, responseName(id)))) return; // answered between the check and the claim

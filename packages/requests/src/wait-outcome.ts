@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { subscribeHints } from './directory-hints.js';
 import { RequestError } from './errors.js';
@@ -36,15 +37,31 @@ export function isAwaited(dir: string, id: string): boolean {
   return registries.get(dir)?.waiters.has(id) ?? false;
 }
 
+// Past this many waiters a safety poll lists the directory once instead of looking up each waiter's files.
+const LIST_FROM = 16;
+
+function pollAll(dir: string, waiters: Map<string, Set<Check>>): void {
+  let names: Set<string> | undefined;
+  if (waiters.size > LIST_FROM) {
+    try {
+      names = new Set(readdirSync(dir));
+    } catch {
+      // the directory is gone: each waiter finds out for itself
+    }
+  }
+  for (const [id, set] of [...waiters]) {
+    // Only what the listing shows as answered or removed needs a closer look.
+    if (names?.has(requestName(id)) && !names.has(responseName(id))) continue;
+    for (const each of [...set]) each(!names?.has(responseName(id)));
+  }
+}
+
 function register(dir: string, id: string, pollMs: number, check: Check): () => void {
   let registry = registries.get(dir);
   if (!registry) {
     const waiters = new Map<string, Set<Check>>();
     const unsubscribe = subscribeHints(dir, pollMs, (name) => {
-      if (name === null) {
-        for (const set of [...waiters.values()]) for (const each of [...set]) each(true);
-        return;
-      }
+      if (name === null) return pollAll(dir, waiters);
       const parsed = parseName(name);
       if (parsed?.kind !== 'response') return;
       for (const each of [...(waiters.get(parsed.id) ?? [])]) each(false);

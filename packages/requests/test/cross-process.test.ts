@@ -6,8 +6,14 @@ import { describe, expect, it } from 'vitest';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', `${name}.ts`);
 const handled = (child: Child) => child.lines.filter((l) => l.startsWith('H ')).map((l) => l.slice(2));
-const startResponder = async (dir: string, leaseMs: number, delayMs: number, concurrency: number) => {
-  const child = spawnTs(fixture('responder'), [dir, String(leaseMs), String(delayMs), String(concurrency)]);
+const startResponder = async (
+  dir: string,
+  leaseMs: number,
+  delayMs: number,
+  concurrency: number,
+  pollMs = 200,
+) => {
+  const child = spawnTs(fixture('responder'), [dir, ...[leaseMs, delayMs, concurrency, pollMs].map(String)]);
   await child.waitForLine((l) => l === 'ready');
   return child;
 };
@@ -22,7 +28,7 @@ const stopResponder = async (child: Child) => {
 describe('across processes', () => {
   it('4 requesters x 1,000 requests, 3 competing responders: each handled once, each Promise settles once', async () => {
     const dir = tempDir();
-    const responders = await Promise.all([0, 1, 2].map(() => startResponder(dir, 15_000, 0, 8)));
+    const responders = await Promise.all([0, 1, 2].map(() => startResponder(dir, 15_000, 0, 8, 1000)));
     const requesters = [0, 1, 2, 3].map((i) =>
       spawnTs(fixture('requester'), [dir, `p${i}`, '1000', '120000']),
     );

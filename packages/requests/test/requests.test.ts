@@ -118,6 +118,20 @@ describe('request and respond', () => {
     expect((await rejection(respond(dir, 'e', 1))).code).toBe('REQUEST_EXPIRED');
   });
 
+  it('is woken by the directory watch, not by the safety poll', async () => {
+    const dir = tempDir();
+    const pollMs = 3_600_000; // a poll this slow would time the test out: only the fs.watch hint can deliver
+    const stop = new AbortController();
+    const served = serveRequests(dir, (n: number) => n * 2, { signal: stop.signal, pollMs });
+    for (let i = 0; i < 20; i++) await expect(request(dir, i, { pollMs })).resolves.toBe(i * 2);
+    stop.abort();
+    expect(await served).toEqual({ answered: 20, failed: 0 });
+    const answer = request(dir, 'by hand', { id: 'hand', pollMs });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await respond(dir, 'hand', 'ok');
+    await expect(answer).resolves.toBe('ok');
+  });
+
   it('racing answers from many callers: exactly one wins', async () => {
     const dir = tempDir();
     const answer = request(dir, {}, { id: 'race' });
