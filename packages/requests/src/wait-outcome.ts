@@ -7,7 +7,7 @@ import { entryExists, readSmallFile } from './files.js';
 import { parseName, requestName, responseName } from './names.js';
 import { publishOutcome } from './outcome.js';
 import { parseResponse, type ResponseRecord } from './records.js';
-import type { StandardSchemaV1 } from './standard-schema.js';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 
 // A response that does not parse yet may still be being written by a hand-made, non-atomic writer
 // (`echo ... > id.response` creates the file empty first): it is only malformed once it is this old.
