@@ -15,7 +15,10 @@ import { z } from 'zod';
 const Approval = z.object({ approved: z.boolean() });
 
 export async function ask(signal: AbortSignal): Promise<boolean> {
-  const answer = await request('runs/run-1', { question: 'Deploy?' }, { schema: Approval, signal });
+  const pending = request('runs/run-1', { question: 'Deploy?' }, { schema: Approval, signal });
+  const id: string = pending.id;
+  const answer = await pending;
+  void id;
   const approved: boolean = answer.approved;
   // @ts-expect-error: the schema has no such field
   answer.reason;

@@ -46,6 +46,7 @@ assert.deepEqual(JSON.parse(summary), { answered: 1, failed: 1 });
 
 // Answered and cancelled from this process by id, as a UI would.
 const pending = request(dir, { question: 'by hand?' }, { id: 'by-hand', schema: Approval });
+assert.equal(pending.id, 'by-hand');
 const cancelled = request(dir, { question: 'dismissed?' }, { id: 'dismissed' });
 const ids = async () => (await listRequests(dir, { status: 'pending' })).map((r) => r.id).sort();
 while ((await ids()).length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
