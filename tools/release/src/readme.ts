@@ -45,7 +45,10 @@ export function errorCodes(srcDir: string): string[] {
     if (!file.endsWith('.ts')) continue;
     const source = readFileSync(join(srcDir, file), 'utf8');
     for (const [, union] of source.matchAll(/export\s+type\s+\w*ErrorCode\s*=([^;]*);/g)) {
-      for (const [, code] of union!.matchAll(/['"]([^'"]+)['"]/g)) codes.add(code!);
+      const literals = union!.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      // Only a plain union of string literals can be read here; a computed one (Exclude<keyof ...>) is skipped.
+      if (!/^\s*\|?\s*(['"][^'"]+['"]\s*\|?\s*)+$/.test(literals)) continue;
+      for (const [, code] of literals.matchAll(/['"]([^'"]+)['"]/g)) codes.add(code!);
     }
   }
   return [...codes];

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
-import { exportedNames, readmeProblems, sections } from '../src/readme.js';
+import { errorCodes, exportedNames, readmeProblems, sections } from '../src/readme.js';
 
 const index = `export { WidgetError, type WidgetErrorCode } from './errors.js';
 export { openWidget, type WidgetOptions as Options } from './widget.js';
@@ -64,6 +64,15 @@ describe('README check', () => {
 
   it('accepts a complete README', () => {
     expect(widget(complete)).toEqual([]);
+  });
+
+  it('reads the codes of a literal union with comments, and skips a computed one', () => {
+    const dir = tempDir('fipc-codes-');
+    writeFileSync(
+      join(dir, 'a.ts'),
+      "export type AErrorCode =\n  /** closed */\n  | 'A_CLOSED'\n  // broken\n  | 'A_BROKEN';\nexport type BErrorCode = Exclude<keyof typeof X, 'OK'>;\n",
+    );
+    expect(errorCodes(dir)).toEqual(['A_CLOSED', 'A_BROKEN']);
   });
 
   it('reports a missing README', () => {
