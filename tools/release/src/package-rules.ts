@@ -9,7 +9,10 @@ export interface Packed {
   files: Map<string, string>;
 }
 
-const bareImport = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)['"]([^'"./][^'"]*)['"]/g;
+// A specifier that names a package (`zod`, `@scope/x/sub`, `node:fs`): no whitespace, so the words "from" and
+// "import" inside string literals are not taken for statements.
+const bareImport =
+  /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)['"]((?:@[\w.-]+\/)?[\w-][\w.:/-]*)['"]/g;
 
 /** The package a bare specifier names: `zod/v4` is `zod`, `@scope/x/y` is `@scope/x`. */
 const packageOf = (specifier: string) =>
