@@ -25,7 +25,10 @@ export interface JobOptions {
 }
 
 /** The work of each phase: [label, steps]; progress runs from the phase's start percent to its end. */
-const WORK: Record<Exclude<Phase, 'approval'>, { label: string; from: number; to: number; steps: string[] }> = {
+const WORK: Record<
+  Exclude<Phase, 'approval'>,
+  { label: string; from: number; to: number; steps: string[] }
+> = {
   plan: { label: 'Planning', from: 0, to: 20, steps: ['Reading the manifest', 'Resolving 42 dependencies'] },
   build: {
     label: 'Building',
