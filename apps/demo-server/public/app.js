@@ -63,7 +63,10 @@ async function refreshRuns() {
 let stateBusy = false;
 let stateAgain = false;
 async function refreshState() {
-  if (stateBusy) return void (stateAgain = true);
+  if (stateBusy) {
+    stateAgain = true;
+    return;
+  }
   stateBusy = true;
   const run = current;
   try {
