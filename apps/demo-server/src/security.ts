@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
@@ -7,6 +7,11 @@ import { hostname, networkInterfaces } from 'node:os';
 export function isLoopback(host: string): boolean {
   const name = host.replace(/^\[|\]$/g, '').toLowerCase();
   return name === 'localhost' || name === '::1' || (isIP(name) === 4 && name.startsWith('127.'));
+}
+
+/** The token clients must present: the given one, else a fresh random one unless `host` is loopback. */
+export function requiredToken(host: string, given?: string): string | undefined {
+  return given ?? (isLoopback(host) ? undefined : randomBytes(18).toString('base64url'));
 }
 
 /** The `Host` names a request may carry: anything else is a DNS-rebinding attempt or a misrouted request. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +8,9 @@ import { sseHandler } from '@fipc/sse';
 import { z } from 'zod';
 import { HttpError, readJson, sendJson, validate } from './http.js';
 import { RunId, RunStore } from './runs.js';
-import { allowedHosts, checkRequest, isLoopback, sameSecret, TOKEN_COOKIE } from './security.js';
+import { allowedHosts, checkRequest, requiredToken, sameSecret, TOKEN_COOKIE } from './security.js';
+
+export { isLoopback, requiredToken } from './security.js';
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
@@ -56,7 +57,7 @@ const ASSETS: Record<string, [type: string, file: string]> = {
  */
 export async function startServer(options: ServerOptions): Promise<DemoServer> {
   const host = options.host ?? '127.0.0.1';
-  const token = options.token ?? (isLoopback(host) ? undefined : randomBytes(18).toString('base64url'));
+  const token = requiredToken(host, options.token);
   const hosts = allowedHosts(host);
   const runs = new RunStore({ dir: options.runsDir, workerCommand: options.workerCommand });
   const logPaths = new WeakMap<IncomingMessage, string>();
