@@ -86,8 +86,8 @@ async function refreshState() {
       ...rows.flatMap(([name, value]) => [element('dt', name), element('dd', String(value ?? '–'))]),
     );
     $('cancel').disabled = !['starting', 'running', 'waiting'].includes(state.status);
-  } catch (error) {
-    $('run-error').textContent = error.message;
+  } catch {
+    // The connection banner already says the server is unreachable; the next event refreshes again.
   } finally {
     stateBusy = false;
     if (stateAgain) {

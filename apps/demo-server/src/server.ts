@@ -34,6 +34,7 @@ export interface DemoServer {
   url: string;
   port: number;
   token: string | undefined;
+  runsDir: string;
   close(): Promise<void>;
 }
 
@@ -188,6 +189,7 @@ export async function startServer(options: ServerOptions): Promise<DemoServer> {
     url: token ? `${origin}?token=${token}` : origin,
     port,
     token,
+    runsDir: options.runsDir,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

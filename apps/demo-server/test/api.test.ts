@@ -69,6 +69,40 @@ describe('demo-server API', () => {
     expect(errorOf(again)).toContain('is cancelled');
   });
 
+  it('finds its runs again after a restart, and an answer given to the new server reaches the waiting worker', async () => {
+    const first = await demoServer();
+    const { id } = (await call(first, 'POST', '/api/runs')).body as { id: string };
+    await waitForRun(first, id, (run) => run.status === 'waiting');
+    await first.close();
+
+    const second = await demoServer({ runsDir: first.runsDir });
+    const { runs } = (await call(second, 'GET', '/api/runs')).body as {
+      runs: { id: string; status: string }[];
+    };
+    expect(runs).toMatchObject([{ id, status: 'waiting' }]);
+    const [question] = (
+      (await call(second, 'GET', `/api/runs/${id}/requests`)).body as { requests: { id: string }[] }
+    ).requests;
+    expect(
+      (await call(second, 'POST', `/api/runs/${id}/requests/${question!.id}`, { body: { approved: true } }))
+        .status,
+    ).toBe(200);
+    await waitForRun(second, id, (run) => run.status === 'completed');
+  });
+
+  it('shows a run whose worker died without a word as lost, and refuses to cancel it', async () => {
+    const server = await demoServer({ stepMs: 300 });
+    const { id } = (await call(server, 'POST', '/api/runs')).body as { id: string };
+    const run = await waitForRun(server, id, (view) => view.status === 'running');
+    process.kill(run.pid as number, 'SIGKILL');
+    await waitForRun(server, id, (view) => view.status === 'lost');
+    const cancel = await call(server, 'POST', `/api/runs/${id}/cancel`);
+    expect([cancel.status, errorOf(cancel)]).toEqual([
+      409,
+      `run ${id} is lost: there is no worker to cancel`,
+    ]);
+  });
+
   it('answers bad input with a 4xx and a message that says what is wrong', async () => {
     const server = await demoServer();
     const cases: [method: string, path: string, body: unknown, status: number, message: RegExp][] = [

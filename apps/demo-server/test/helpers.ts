@@ -27,9 +27,11 @@ export async function demoServer(options: Partial<ServerOptions> & { stepMs?: nu
   return server;
 }
 
-/** Ends every run's worker that is still alive, then closes the server. */
+/** Ends every run's worker that is still alive, then closes the server (unless the test closed it). */
 async function stopWorkers(server: DemoServer) {
-  const { body } = await call(server, 'GET', '/api/runs', { headers: auth(server) });
+  const reply = await call(server, 'GET', '/api/runs', { headers: auth(server) }).catch(() => undefined);
+  if (!reply) return;
+  const { body } = reply;
   for (const run of (body as { runs: { id: string; status: string }[] }).runs) {
     if (['running', 'waiting', 'starting'].includes(run.status)) {
       await call(server, 'POST', `/api/runs/${run.id}/cancel`, { headers: auth(server) });
@@ -38,7 +40,8 @@ async function stopWorkers(server: DemoServer) {
   await server.close();
 }
 
-const auth = (server: DemoServer): Record<string, string> => (server.token ? { authorization: `Bearer ${server.token}` } : {});
+const auth = (server: DemoServer): Record<string, string> =>
+  server.token ? { authorization: `Bearer ${server.token}` } : {};
 
 export interface Reply {
   status: number;
@@ -91,12 +94,17 @@ export function call(
 }
 
 /** Polls the run until `test` accepts it. */
-export function waitForRun(server: DemoServer, id: string, test: (run: Record<string, unknown>) => boolean) {
-  return waitFor(
+export async function waitForRun(
+  server: DemoServer,
+  id: string,
+  test: (run: Record<string, unknown>) => boolean,
+): Promise<Record<string, unknown>> {
+  const run = await waitFor(
     async () => {
       const { body } = await call(server, 'GET', `/api/runs/${id}`, { headers: auth(server) });
-      return test(body as Record<string, unknown>) ? (body as Record<string, unknown>) : undefined;
+      return test(body as Record<string, unknown>) ? (body as Record<string, unknown>) : false;
     },
     { timeoutMs: 30_000, intervalMs: 50, what: `run ${id}` },
   );
+  return run as Record<string, unknown>;
 }

@@ -18,11 +18,8 @@ async function records(dir: string): Promise<EventRecord[]> {
 async function startAndWaitForQuestion() {
   const dir = tempDir('fipc-demo-worker-');
   const worker = spawnTs(main, ['--dir', dir, '--step-ms', '20', '--title', 'Release 9']);
-  const [pending] = await waitFor(
-    async () => {
-      const list = await listRequests(runPaths(dir).requests, { status: 'pending' });
-      return list.length > 0 ? list : undefined;
-    },
+  const pending = await waitFor(
+    async () => (await listRequests(runPaths(dir).requests, { status: 'pending' })).at(0),
     { timeoutMs: 30_000, intervalMs: 20, what: 'the approval request' },
   );
   return { dir, worker, id: pending!.id };
