@@ -1,14 +1,8 @@
 // The page: plain browser JavaScript, no build step. Lists runs through the JSON API and follows the chosen
 // run's events over SSE; EventSource resends the last event id on reconnect, so nothing is lost or repeated.
 const TYPES = [
-  'started',
-  'phase',
-  'progress',
-  'input_requested',
-  'input_answered',
-  'completed',
-  'cancelled',
-  'failed',
+  ...['started', 'phase', 'progress', 'decision', 'completed', 'cancelled', 'failed'],
+  ...['input_requested', 'input_answered', 'input_cancelled', 'input_expired'],
 ];
 const TERMINAL = new Set(['completed', 'cancelled', 'failed']);
 const $ = (id) => document.getElementById(id);
@@ -131,8 +125,12 @@ function describe({ event_type: type, data }) {
     case 'progress':
       return `${data.percent}% ${data.message}`;
     case 'input_requested':
-      return `asks: ${data.question}`;
+      return `question ${data.request_id} is waiting for an answer`;
     case 'input_answered':
+    case 'input_cancelled':
+    case 'input_expired':
+      return `question ${data.request_id}`;
+    case 'decision':
       return `${data.approved ? 'approved' : 'rejected'}${data.comment ? `: ${data.comment}` : ''}`;
     case 'completed':
       return data.message;
@@ -162,7 +160,7 @@ function onEvent(run, event) {
 
   if (record.event_type === 'progress') setProgress(record.data.percent);
   if (record.event_type === 'input_requested') refreshQuestion(record.data.request_id);
-  if (record.event_type === 'input_answered') $('question').hidden = true;
+  if (/^input_(answered|cancelled|expired)$/.test(record.event_type)) $('question').hidden = true;
   if (TERMINAL.has(record.event_type)) {
     run.done = true;
     run.source.close();
@@ -191,6 +189,13 @@ function connect() {
     if (source.readyState === EventSource.CLOSED) run.retry = setTimeout(connect, 1_000);
   };
   for (const type of TYPES) source.addEventListener(type, (event) => onEvent(run, event));
+  // The log was replaced under the same name: the server replays the new one from its start.
+  source.addEventListener('fipc:reset', () => {
+    run.seen.clear();
+    $('feed').append(
+      Object.assign(element('li', 'The event log was replaced; replaying it'), { className: 'notice' }),
+    );
+  });
 }
 
 function select(id) {

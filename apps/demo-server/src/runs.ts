@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunState, runPaths } from '@fipc/demo-worker';
+import { RunFields, type RunState, runPaths } from '@fipc/demo-worker';
 import { readState } from '@fipc/state';
 import { z } from 'zod';
 
@@ -88,13 +88,15 @@ export class RunStore {
   }
 
   async #view(id: string): Promise<RunView> {
-    let state: RunState | undefined;
+    let state: RunState;
     try {
-      state = await readState(runPaths(this.path(id)).state, { schema: RunState });
+      state = await readState(runPaths(this.path(id)).state, { schema: RunFields });
     } catch (error) {
+      if ((error as { code?: string }).code === 'NOT_FOUND') {
+        return { id, status: 'starting', message: 'Starting the worker' };
+      }
       return { id, status: 'unreadable', message: `state.json: ${(error as Error).message}` };
     }
-    if (!state) return { id, status: 'starting', message: 'Starting the worker' };
     const ended = ['completed', 'cancelled', 'failed'].includes(state.status);
     // A worker killed with -9 cannot write its last state: say so instead of showing it running forever.
     const lost = !ended && !this.#children.has(id) && !this.#isWorker(state.pid, id);

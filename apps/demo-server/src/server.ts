@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Approval, runPaths, TERMINAL_EVENTS } from '@fipc/demo-worker';
+import { Approval, Question, runPaths, TERMINAL_EVENTS } from '@fipc/demo-worker';
 import { listRequests, respond } from '@fipc/requests';
 import { sseHandler } from '@fipc/sse';
 import { z } from 'zod';
@@ -102,8 +102,18 @@ export async function startServer(options: ServerOptions): Promise<DemoServer> {
       /^\/api\/runs\/([^/]+)\/requests$/,
       async (_req, res, id) => {
         const run = await findRun(id!);
-        const pending = await listRequests(runPaths(runs.path(run.id)).requests, { status: 'pending' });
-        sendJson(res, 200, { requests: pending.map((r) => ({ id: r.id, ...(r.payload as object) })) });
+        const pending = await listRequests(runs.path(run.id), { status: 'pending' });
+        const requests = pending.map(({ id, payload, requestedAt, expiresAt }) => ({
+          // Anyone may drop a request in the directory: show a foreign one as it is rather than fail.
+          ...(Question.safeParse(payload).data ?? {
+            question: `Request ${id}`,
+            details: JSON.stringify(payload),
+          }),
+          id,
+          requested_at: requestedAt,
+          expires_at: expiresAt,
+        }));
+        sendJson(res, 200, { requests });
       },
     ],
     [
@@ -114,7 +124,7 @@ export async function startServer(options: ServerOptions): Promise<DemoServer> {
         const rid = validate(RequestId, requestId, 'request id');
         const answer = validate(Answer, await readJson(req), 'body');
         try {
-          await respond(runPaths(runs.path(run.id)).requests, rid, answer);
+          await respond(runs.path(run.id), rid, answer);
         } catch (error) {
           throw answerRefused(error, rid);
         }
@@ -202,6 +212,8 @@ export async function startServer(options: ServerOptions): Promise<DemoServer> {
 function answerRefused(error: unknown, id: string): unknown {
   const code = (error as { code?: string }).code;
   if (code === 'ALREADY_ANSWERED') return new HttpError(409, `request ${id} is already answered`);
-  if (code === 'NOT_FOUND') return new HttpError(404, `no pending request "${id}"`);
+  if (code === 'REQUEST_NOT_FOUND') return new HttpError(404, `no pending request "${id}"`);
+  if (code === 'REQUEST_CANCELLED') return new HttpError(410, `request ${id} was cancelled`);
+  if (code === 'REQUEST_EXPIRED') return new HttpError(410, `request ${id} has expired`);
   return error;
 }

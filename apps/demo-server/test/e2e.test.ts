@@ -75,9 +75,7 @@ describe('demo in a real browser', () => {
       // Every event exactly once and in order, across the restart.
       expect(feed.map((item) => item.seq)).toEqual(feed.map((_, index) => index + 1));
       expect(feed.at(-1)?.type).toBe('completed');
-      await page
-        .locator('#feed li[data-type="input_answered"]', { hasText: 'approved: Looks good' })
-        .waitFor();
+      await page.locator('#feed li[data-type="decision"]', { hasText: 'approved: Looks good' }).waitFor();
       expect(await page.getByRole('group').count()).toBe(0); // the answered form is gone
       expect(pageErrors).toEqual([]);
 

@@ -2,7 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openEventLog } from '@fipc/events';
 import { request } from '@fipc/requests';
 import { openStateStore } from '@fipc/state';
-import { Approval, type Phase, type Question, type RunState, runPaths, WorkerEvents } from './contract.js';
+import {
+  Approval,
+  type Phase,
+  type Question,
+  RunFields,
+  type RunStatus,
+  runPaths,
+  WorkerEvents,
+} from './contract.js';
 
 /** Options of {@link runJob}. */
 export interface JobOptions {
@@ -52,11 +60,11 @@ const WORK: Record<
  * @example
  * const status = await runJob({ dir: 'runs/run-1', signal: AbortSignal.timeout(60_000) });
  */
-export async function runJob(options: JobOptions): Promise<RunState['status']> {
+export async function runJob(options: JobOptions): Promise<RunStatus> {
   const { dir, title = 'Release 1.4.0', stepMs = 600, approvalTimeoutMs = 30 * 60_000, signal } = options;
   const paths = runPaths(dir);
   const log = openEventLog(paths.events, { events: WorkerEvents, durability: 'fsync' });
-  const state = openStateStore(paths.state, { durable: true });
+  const state = await openStateStore(paths.state, { durable: true, schema: RunFields });
   await state.set({
     title,
     status: 'running',
@@ -85,7 +93,7 @@ export async function runJob(options: JobOptions): Promise<RunState['status']> {
     }
     await progress(to, `${label} done`);
   };
-  const finish = async (status: RunState['status'], message: string) => {
+  const finish = async (status: RunStatus, message: string) => {
     await state.update({ status, message, request_id: null });
     await state.close();
     await log.close();
@@ -104,16 +112,18 @@ export async function runJob(options: JobOptions): Promise<RunState['status']> {
       question: `Deploy ${title} to production?`,
       details: 'All 318 tests passed; the artefacts are 12.4 MB.',
     };
-    const answer = request(paths.requests, question, {
+    await state.update({ status: 'waiting', phase, percent: 60, message: question.question, request_id: id });
+    // The answer arrives as a file, so it reaches this process even if the server restarted in between.
+    // Given the log, @fipc/requests records the question's life in it (input_requested, input_answered, ...).
+    const { approved, comment } = await request(dir, question, {
       id,
       schema: Approval,
       timeoutMs: approvalTimeoutMs,
       signal,
+      events: log,
+      durable: true,
     });
-    await state.update({ status: 'waiting', phase, percent: 60, message: question.question, request_id: id });
-    await log.emit('input_requested', { phase, data: { request_id: id, question: question.question } });
-    const { approved, comment } = await answer;
-    await log.emit('input_answered', {
+    await log.emit('decision', {
       phase,
       data: { request_id: id, approved, ...(comment ? { comment } : {}) },
     });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { RunState, runPaths } from '@fipc/demo-worker';
+import { RunFields, runPaths } from '@fipc/demo-worker';
 import { type EventRecord, readEvents } from '@fipc/events';
 import { listRequests, respond } from '@fipc/requests';
 import { readState } from '@fipc/state';
@@ -18,17 +18,18 @@ async function records(dir: string): Promise<EventRecord[]> {
 async function startAndWaitForQuestion() {
   const dir = tempDir('fipc-demo-worker-');
   const worker = spawnTs(main, ['--dir', dir, '--step-ms', '20', '--title', 'Release 9']);
-  const pending = await waitFor(
-    async () => (await listRequests(runPaths(dir).requests, { status: 'pending' })).at(0),
-    { timeoutMs: 30_000, intervalMs: 20, what: 'the approval request' },
-  );
+  const pending = await waitFor(async () => (await listRequests(dir, { status: 'pending' })).at(0), {
+    timeoutMs: 30_000,
+    intervalMs: 20,
+    what: 'the approval request',
+  });
   return { dir, worker, id: pending!.id };
 }
 
 describe('demo-worker', () => {
   it('runs plan and build, asks for approval, deploys once approved, and ends on a terminal event', async () => {
     const { dir, worker, id } = await startAndWaitForQuestion();
-    const waiting = await readState(runPaths(dir).state, { schema: RunState });
+    const waiting = await readState(runPaths(dir).state, { schema: RunFields });
     expect(waiting).toMatchObject({
       status: 'waiting',
       phase: 'approval',
@@ -36,7 +37,7 @@ describe('demo-worker', () => {
       pid: worker.process.pid,
     });
 
-    await respond(runPaths(dir).requests, id, { approved: true, comment: 'ship it' });
+    await respond(dir, id, { approved: true, comment: 'ship it' });
     expect(await worker.exited).toEqual({ code: 0, signal: null });
 
     const events = await records(dir);
@@ -49,7 +50,7 @@ describe('demo-worker', () => {
       'approval',
       'deploy',
     ]);
-    expect(events.find((e) => e.event_type === 'input_answered')?.data).toEqual({
+    expect(events.find((e) => e.event_type === 'decision')?.data).toEqual({
       request_id: id,
       approved: true,
       comment: 'ship it',
@@ -60,18 +61,18 @@ describe('demo-worker', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, index) => index + 1));
     expect(events.at(-1)?.data).toMatchObject({ outcome: 'deployed' });
 
-    const final = await readState(runPaths(dir).state, { schema: RunState });
+    const final = await readState(runPaths(dir).state, { schema: RunFields });
     expect(final).toMatchObject({ status: 'completed', percent: 100, request_id: null, title: 'Release 9' });
   });
 
   it('deploys nothing when the person rejects', async () => {
     const { dir, worker, id } = await startAndWaitForQuestion();
-    await respond(runPaths(dir).requests, id, { approved: false, comment: 'not on a Friday' });
+    await respond(dir, id, { approved: false, comment: 'not on a Friday' });
     expect(await worker.exited).toEqual({ code: 0, signal: null });
     const events = await records(dir);
     expect(events.some((e) => e.phase === 'deploy')).toBe(false);
     expect(events.at(-1)).toMatchObject({ event_type: 'completed', data: { outcome: 'rejected' } });
-    expect((await readState(runPaths(dir).state, { schema: RunState }))?.message).toContain(
+    expect((await readState(runPaths(dir).state, { schema: RunFields }))?.message).toContain(
       'not on a Friday',
     );
   });
@@ -88,7 +89,7 @@ describe('demo-worker', () => {
     const events = await records(dir);
     expect(events.at(-1)).toMatchObject({ event_type: 'cancelled', phase: 'build' });
     expect(events.filter((e) => e.event_type === 'cancelled')).toHaveLength(1);
-    expect(await readState(runPaths(dir).state, { schema: RunState })).toMatchObject({
+    expect(await readState(runPaths(dir).state, { schema: RunFields })).toMatchObject({
       status: 'cancelled',
       phase: 'build',
     });
@@ -99,8 +100,8 @@ describe('demo-worker', () => {
     worker.process.kill('SIGTERM');
     expect(await worker.exited).toEqual({ code: 0, signal: null });
     expect((await records(dir)).at(-1)).toMatchObject({ event_type: 'cancelled', phase: 'approval' });
-    expect(await listRequests(runPaths(dir).requests, { status: 'pending' })).toEqual([]);
-    await expect(respond(runPaths(dir).requests, id, { approved: true })).rejects.toThrow();
+    expect(await listRequests(dir, { status: 'pending' })).toEqual([]);
+    await expect(respond(dir, id, { approved: true })).rejects.toThrow();
   });
 
   it('refuses to start without --dir and prints its usage', async () => {
