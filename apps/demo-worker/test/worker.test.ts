@@ -3,10 +3,11 @@ import { RunFields, runPaths } from '@fipc/demo-worker';
 import { type EventRecord, readEvents } from '@fipc/events';
 import { listRequests, respond } from '@fipc/requests';
 import { readState } from '@fipc/state';
-import { spawnTs, tempDir, waitFor } from '@fipc/test-utils';
+import { runTs, spawnTs, tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const main = join(import.meta.dirname, '../src/main.ts');
+const answerCli = join(import.meta.dirname, '../src/answer.ts');
 
 async function records(dir: string): Promise<EventRecord[]> {
   const out: EventRecord[] = [];
@@ -65,9 +66,10 @@ describe('demo-worker', () => {
     expect(final).toMatchObject({ status: 'completed', percent: 100, request_id: null, title: 'Release 9' });
   });
 
-  it('deploys nothing when the person rejects', async () => {
+  it('deploys nothing when the person rejects (answered with the answer CLI)', async () => {
     const { dir, worker, id } = await startAndWaitForQuestion();
-    await respond(dir, id, { approved: false, comment: 'not on a Friday' });
+    const cli = await runTs(answerCli, ['--dir', dir, '--reject', '--comment', 'not on a Friday']);
+    expect(cli.stdout).toContain(`answered ${id}`);
     expect(await worker.exited).toEqual({ code: 0, signal: null });
     const events = await records(dir);
     expect(events.some((e) => e.phase === 'deploy')).toBe(false);
