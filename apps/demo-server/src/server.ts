@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Approval, Question, runPaths, TERMINAL_EVENTS } from '@fipc/demo-worker';
 import { listRequests, respond } from '@fipc/requests';
@@ -194,7 +195,9 @@ export async function startServer(options: ServerOptions): Promise<DemoServer> {
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  // A wildcard bind is reached through this machine's name (browsers refuse http://0.0.0.0).
+  const shown = host === '0.0.0.0' || host === '::' ? hostname() : host;
+  const origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/`;
   return {
     url: token ? `${origin}?token=${token}` : origin,
     port,
