@@ -186,7 +186,14 @@ function connect() {
     if (run !== current || run.done) return;
     run.reconnects = (run.reconnects ?? 0) + 1;
     setConnection('reconnecting', `Connection lost; reconnecting… (${run.seen.size} events kept)`);
-    if (source.readyState === EventSource.CLOSED) run.retry = setTimeout(connect, 1_000);
+    // CLOSED: the server answered with an error rather than a stream; retry unless the run does not exist.
+    if (source.readyState !== EventSource.CLOSED) return;
+    run.retry = setTimeout(async () => {
+      const res = await fetch(`/api/runs/${run.id}`).catch(() => undefined);
+      if (run !== current) return;
+      if (res?.status === 400 || res?.status === 404) setConnection('idle', `There is no run ${run.id}.`);
+      else connect();
+    }, 1_000);
   };
   for (const type of TYPES) source.addEventListener(type, (event) => onEvent(run, event));
   // The log was replaced under the same name: the server replays the new one from its start.
@@ -199,7 +206,7 @@ function connect() {
 }
 
 function select(id) {
-  if (!id || current?.id === id) return;
+  if (!/^run-[a-z0-9]+$/.test(id) || current?.id === id) return;
   current?.source?.close();
   clearTimeout(current?.retry);
   current = { id, seen: new Set(), done: false, reconnects: 0 };
