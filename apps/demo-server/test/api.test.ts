@@ -1,6 +1,6 @@
 import { isLoopback, requiredToken } from '@fipc/demo-server';
 import { describe, expect, it } from 'vitest';
-import { call, demoServer, waitForRun } from './helpers.js';
+import { call, demoServer, waitForQuestion, waitForRun } from './helpers.js';
 
 const errorOf = (reply: { body: unknown }) => (reply.body as { error: string }).error;
 
@@ -31,16 +31,18 @@ describe('demo-server API', () => {
       ((await call(server, 'GET', '/api/runs')).body as { runs: { id: string }[] }).runs.map((r) => r.id),
     ).toEqual([id]);
 
-    await waitForRun(server, id, (run) => run.status === 'waiting');
-    const pending = await call(server, 'GET', `/api/runs/${id}/requests`);
-    const [question] = (pending.body as { requests: { id: string; question: string }[] }).requests;
-    expect(question?.question).toBe('Deploy Release 2.0 to production?');
+    const question = await waitForQuestion(server, id);
+    expect(question.question).toBe('Deploy Release 2.0 to production?');
+    expect(await waitForRun(server, id, () => true)).toMatchObject({
+      status: 'waiting',
+      request_id: question.id,
+    });
 
-    const answered = await call(server, 'POST', `/api/runs/${id}/requests/${question!.id}`, {
+    const answered = await call(server, 'POST', `/api/runs/${id}/requests/${question.id}`, {
       body: { approved: true, comment: 'go' },
     });
     expect(answered.status).toBe(200);
-    const again = await call(server, 'POST', `/api/runs/${id}/requests/${question!.id}`, {
+    const again = await call(server, 'POST', `/api/runs/${id}/requests/${question.id}`, {
       body: { approved: false },
     });
     expect(again.status).toBe(409);
@@ -72,21 +74,18 @@ describe('demo-server API', () => {
   it('finds its runs again after a restart, and an answer given to the new server reaches the waiting worker', async () => {
     const first = await demoServer();
     const { id } = (await call(first, 'POST', '/api/runs')).body as { id: string };
-    await waitForRun(first, id, (run) => run.status === 'waiting');
+    await waitForQuestion(first, id);
     await first.close();
 
     const second = await demoServer({ runsDir: first.runsDir });
-    const { runs } = (await call(second, 'GET', '/api/runs')).body as {
-      runs: { id: string; status: string }[];
-    };
-    expect(runs).toMatchObject([{ id, status: 'waiting' }]);
-    const [question] = (
-      (await call(second, 'GET', `/api/runs/${id}/requests`)).body as { requests: { id: string }[] }
-    ).requests;
-    expect(
-      (await call(second, 'POST', `/api/runs/${id}/requests/${question!.id}`, { body: { approved: true } }))
-        .status,
-    ).toBe(200);
+    const { runs } = (await call(second, 'GET', '/api/runs')).body as { runs: { id: string }[] };
+    expect(runs.map((run) => run.id)).toEqual([id]);
+    await waitForRun(second, id, (run) => run.status === 'waiting');
+    const question = await waitForQuestion(second, id);
+    const answered = await call(second, 'POST', `/api/runs/${id}/requests/${question.id}`, {
+      body: { approved: true },
+    });
+    expect(answered.status).toBe(200);
     await waitForRun(second, id, (run) => run.status === 'completed');
   });
 

@@ -108,3 +108,15 @@ export async function waitForRun(
   );
   return run as Record<string, unknown>;
 }
+
+/** Polls the run's pending requests until there is one, and returns it. */
+export async function waitForQuestion(server: DemoServer, id: string) {
+  const question = await waitFor(
+    async () => {
+      const { body } = await call(server, 'GET', `/api/runs/${id}/requests`, { headers: auth(server) });
+      return (body as { requests: { id: string; question: string }[] }).requests[0] ?? false;
+    },
+    { timeoutMs: 30_000, intervalMs: 50, what: `a question from run ${id}` },
+  );
+  return question as { id: string; question: string };
+}

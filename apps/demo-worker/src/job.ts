@@ -112,10 +112,9 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
       question: `Deploy ${title} to production?`,
       details: 'All 318 tests passed; the artefacts are 12.4 MB.',
     };
-    await state.update({ status: 'waiting', phase, percent: 60, message: question.question, request_id: id });
     // The answer arrives as a file, so it reaches this process even if the server restarted in between.
     // Given the log, @fipc/requests records the question's life in it (input_requested, input_answered, ...).
-    const { approved, comment } = await request(dir, question, {
+    const answer = request(dir, question, {
       id,
       schema: Approval,
       timeoutMs: approvalTimeoutMs,
@@ -123,6 +122,9 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
       events: log,
       durable: true,
     });
+    answer.catch(() => {}); // handled below; this only keeps a rejection during the next await from being "unhandled"
+    await state.update({ status: 'waiting', phase, percent: 60, message: question.question, request_id: id });
+    const { approved, comment } = await answer;
     await log.emit('decision', {
       phase,
       data: { request_id: id, approved, ...(comment ? { comment } : {}) },

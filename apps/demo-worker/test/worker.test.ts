@@ -30,7 +30,11 @@ async function startAndWaitForQuestion() {
 describe('demo-worker', () => {
   it('runs plan and build, asks for approval, deploys once approved, and ends on a terminal event', async () => {
     const { dir, worker, id } = await startAndWaitForQuestion();
-    const waiting = await readState(runPaths(dir).state, { schema: RunFields });
+    // The question is written first, then the state says so.
+    const waiting = await waitFor(async () => {
+      const state = await readState(runPaths(dir).state, { schema: RunFields });
+      return state.status === 'waiting' && state;
+    });
     expect(waiting).toMatchObject({
       status: 'waiting',
       phase: 'approval',
