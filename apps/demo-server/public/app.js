@@ -159,6 +159,7 @@ function onEvent(run, event) {
   if (atBottom) feed.scrollTop = feed.scrollHeight;
 
   if (record.event_type === 'progress') setProgress(record.data.percent);
+  if (record.event_type === 'phase') refreshRuns();
   if (record.event_type === 'input_requested') refreshQuestion(record.data.request_id);
   if (/^input_(answered|cancelled|expired)$/.test(record.event_type)) $('question').hidden = true;
   if (TERMINAL.has(record.event_type)) {

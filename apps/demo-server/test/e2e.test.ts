@@ -51,6 +51,8 @@ describe('demo in a real browser', () => {
       await page.locator('#feed li[data-type="phase"]', { hasText: 'Building' }).waitFor();
       await server.child.kill9();
       await page.locator('#connection[data-state="reconnecting"]').waitFor();
+      mkdirSync(artefacts, { recursive: true });
+      await page.screenshot({ path: join(artefacts, 'demo-run-reconnecting.png'), fullPage: true });
       server = await startServer(runsDir, port);
       await page
         .locator('#connection[data-state="live"]', { hasText: 'resumed' })
@@ -79,7 +81,6 @@ describe('demo in a real browser', () => {
       expect(await page.getByRole('group').count()).toBe(0); // the answered form is gone
       expect(pageErrors).toEqual([]);
 
-      mkdirSync(artefacts, { recursive: true });
       await page.screenshot({ path: join(artefacts, 'demo-run-completed.png'), fullPage: true });
     },
     180_000,
