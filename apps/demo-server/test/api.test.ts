@@ -58,6 +58,8 @@ describe('demo-server API', () => {
     // Resuming from the 5th event's id sends exactly the events after it.
     const resumed = await readStream(server, id, all.events[4]!.id);
     expect(resumed.events.map((e) => e.record)).toEqual(all.events.slice(5).map((e) => e.record));
+    // After the terminal event, a client that reconnects with the last id is told to stop (204).
+    expect((await readStream(server, id, all.events.at(-1)!.id)).res.status).toBe(204);
   });
 
   it('cancels a run: SIGTERM to its worker, which ends with a cancelled state; a second cancel is a 409', async () => {
@@ -69,6 +71,21 @@ describe('demo-server API', () => {
     const again = await call(server, 'POST', `/api/runs/${id}/cancel`);
     expect(again.status).toBe(409);
     expect(errorOf(again)).toContain('is cancelled');
+  });
+
+  it('cancelling a run that waits for its answer cancels the question: a late answer gets 410', async () => {
+    const server = await demoServer();
+    const { id } = (await call(server, 'POST', '/api/runs')).body as { id: string };
+    const question = await waitForQuestion(server, id);
+    expect((await call(server, 'POST', `/api/runs/${id}/cancel`)).status).toBe(202);
+    await waitForRun(server, id, (run) => run.status === 'cancelled');
+    const late = await call(server, 'POST', `/api/runs/${id}/requests/${question.id}`, {
+      body: { approved: true },
+    });
+    expect([late.status, errorOf(late)]).toEqual([410, `request ${question.id} was cancelled`]);
+    expect(
+      ((await call(server, 'GET', `/api/runs/${id}/requests`)).body as { requests: [] }).requests,
+    ).toEqual([]);
   });
 
   it('finds its runs again after a restart, and an answer given to the new server reaches the waiting worker', async () => {
