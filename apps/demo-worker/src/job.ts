@@ -93,8 +93,10 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
     }
     await progress(to, `${label} done`);
   };
-  const finish = async (status: RunStatus, message: string) => {
+  const finish = async (status: RunStatus, message: string, terminal: () => Promise<unknown>) => {
+    // The final state lands before the terminal event: whoever sees the event reads the final state.
     await state.update({ status, message, request_id: null });
+    await terminal();
     await state.close();
     await log.close();
     return status;
@@ -132,22 +134,26 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
     await state.update({ status: 'running', request_id: null });
     if (!approved) {
       const message = `Rejected${comment ? `: ${comment}` : ''}; nothing was deployed`;
-      await log.emit('completed', { phase, data: { outcome: 'rejected', message } });
-      return await finish('completed', message);
+      return await finish('completed', message, () =>
+        log.emit('completed', { phase, data: { outcome: 'rejected', message } }),
+      );
     }
 
     await work('deploy');
     const message = `${title} is live${comment ? ` (${comment})` : ''}`;
-    await log.emit('completed', { phase, data: { outcome: 'deployed', message } });
-    return await finish('completed', message);
+    return await finish('completed', message, () =>
+      log.emit('completed', { phase, data: { outcome: 'deployed', message } }),
+    );
   } catch (error) {
     if (signal?.aborted) {
       const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
-      await log.emit('cancelled', { phase, data: { reason } });
-      return await finish('cancelled', `Cancelled: ${reason}`);
+      return await finish('cancelled', `Cancelled: ${reason}`, () =>
+        log.emit('cancelled', { phase, data: { reason } }),
+      );
     }
     const message = error instanceof Error ? error.message : String(error);
-    await log.emit('failed', { phase, data: { error: message } });
-    return await finish('failed', `Failed: ${message}`);
+    return await finish('failed', `Failed: ${message}`, () =>
+      log.emit('failed', { phase, data: { error: message } }),
+    );
   }
 }
