@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { RunFields, type RunState, runPaths } from '@fipc/demo-worker';
 import { readState } from '@fipc/state';
 import { z } from 'zod';
@@ -33,7 +33,7 @@ export class RunStore {
   readonly #children = new Map<string, ChildProcess>();
 
   constructor({ dir, workerCommand }: RunStoreOptions) {
-    this.dir = dir;
+    this.dir = resolve(dir); // the worker's command line names it: /proc tells our workers apart by it
     this.#command = workerCommand;
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { spawnTs, tempDir } from '@fipc/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { noBrowser, openBrowser } from './browser.js';
+import { stopWorkers } from './helpers.js';
 
 const main = join(import.meta.dirname, '../src/main.ts');
 const artefacts = join(import.meta.dirname, '../../../test-results');
@@ -24,6 +25,7 @@ describe('demo in a real browser', () => {
     'streams a run, survives a server restart, takes the answer in the form and shows the run complete',
     async () => {
       const runsDir = tempDir('fipc-demo-e2e-');
+      onTestFinished(() => stopWorkers(runsDir)); // a failed test must not leave a worker waiting for an answer
       let server = await startServer(runsDir, 0);
       const port = Number(new URL(server.url).port);
       const browser = await openBrowser();

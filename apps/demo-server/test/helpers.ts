@@ -1,6 +1,9 @@
+import { readdir } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { type DemoServer, type ServerOptions, startServer } from '@fipc/demo-server';
+import { readState } from '@fipc/state';
 import { tempDir, tsNodeArgs, waitFor } from '@fipc/test-utils';
 import { onTestFinished } from 'vitest';
 
@@ -23,21 +26,25 @@ export async function demoServer(options: Partial<ServerOptions> & { stepMs?: nu
     workerCommand: workerCommand(stepMs),
     ...rest,
   });
-  onTestFinished(() => stopWorkers(server));
+  onTestFinished(async () => {
+    await server.close();
+    await stopWorkers(server.runsDir);
+  });
   return server;
 }
 
-/** Ends every run's worker that is still alive, then closes the server (unless the test closed it). */
-async function stopWorkers(server: DemoServer) {
-  const reply = await call(server, 'GET', '/api/runs', { headers: auth(server) }).catch(() => undefined);
-  if (!reply) return;
-  const { body } = reply;
-  for (const run of (body as { runs: { id: string; status: string }[] }).runs) {
-    if (['running', 'waiting', 'starting'].includes(run.status)) {
-      await call(server, 'POST', `/api/runs/${run.id}/cancel`, { headers: auth(server) });
+/** Sends SIGTERM to every worker of the runs directory that has not finished (workers outlive servers). */
+export async function stopWorkers(runsDir: string) {
+  for (const id of await readdir(runsDir).catch((): string[] => [])) {
+    const state = await readState(join(runsDir, id, 'state.json')).catch(() => undefined);
+    if (state && ['running', 'waiting'].includes(state.status as string)) {
+      try {
+        process.kill(state.pid as number, 'SIGTERM');
+      } catch {
+        // already gone
+      }
     }
   }
-  await server.close();
 }
 
 const auth = (server: DemoServer): Record<string, string> =>

@@ -4,7 +4,7 @@ import { type EventRecord, readEvents } from '@fipc/events';
 import { listRequests, respond } from '@fipc/requests';
 import { readState } from '@fipc/state';
 import { runTs, spawnTs, tempDir, waitFor } from '@fipc/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const main = join(import.meta.dirname, '../src/main.ts');
 const answerCli = join(import.meta.dirname, '../src/answer.ts');
@@ -19,6 +19,7 @@ async function records(dir: string): Promise<EventRecord[]> {
 async function startAndWaitForQuestion() {
   const dir = tempDir('fipc-demo-worker-');
   const worker = spawnTs(main, ['--dir', dir, '--step-ms', '20', '--title', 'Release 9']);
+  onTestFinished(() => void worker.process.kill()); // a failed test must not leave a worker waiting
   const pending = await waitFor(async () => (await listRequests(dir, { status: 'pending' })).at(0), {
     timeoutMs: 30_000,
     intervalMs: 20,
@@ -86,6 +87,7 @@ describe('demo-worker', () => {
   it('on SIGTERM mid-phase writes a cancelled event and its final state, then exits cleanly', async () => {
     const dir = tempDir('fipc-demo-worker-');
     const worker = spawnTs(main, ['--dir', dir, '--step-ms', '200']);
+    onTestFinished(() => void worker.process.kill());
     await waitFor(async () => (await records(dir)).some((e) => e.phase === 'build'), {
       timeoutMs: 30_000,
       what: 'the build phase',
