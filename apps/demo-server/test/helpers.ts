@@ -1,9 +1,7 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { type DemoServer, type ServerOptions, startServer } from '@fipc/demo-server';
-import { readState } from '@fipc/state';
 import { tempDir, tsNodeArgs, waitFor } from '@fipc/test-utils';
 import { onTestFinished } from 'vitest';
 
@@ -33,18 +31,25 @@ export async function demoServer(options: Partial<ServerOptions> & { stepMs?: nu
   return server;
 }
 
-/** Sends SIGTERM to every worker of the runs directory that has not finished (workers outlive servers). */
+/**
+ * Ends every worker still running in `runsDir` (workers are detached: they outlive servers, and tests), found by
+ * their command line, waits for them to exit, then removes the directory.
+ */
 export async function stopWorkers(runsDir: string) {
-  for (const id of await readdir(runsDir).catch((): string[] => [])) {
-    const state = await readState(join(runsDir, id, 'state.json')).catch(() => undefined);
-    if (state && ['running', 'waiting'].includes(state.status as string)) {
-      try {
-        process.kill(state.pid as number, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  }
+  const ours = () =>
+    readdirSync('/proc')
+      .filter((pid) => /^\d+$/.test(pid))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`--dir\0${runsDir}/`);
+        } catch {
+          return false; // exited meanwhile
+        }
+      })
+      .map(Number);
+  for (const pid of ours()) process.kill(pid, 'SIGTERM');
+  await waitFor(() => ours().length === 0, { timeoutMs: 20_000, intervalMs: 50, what: 'workers to exit' });
+  rmSync(runsDir, { recursive: true, force: true });
 }
 
 const auth = (server: DemoServer): Record<string, string> =>
