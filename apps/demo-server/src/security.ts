@@ -11,6 +11,10 @@ export function isLoopback(host: string): boolean {
 
 /** The token clients must present: the given one, else a fresh random one unless `host` is loopback. */
 export function requiredToken(host: string, given?: string): string | undefined {
+  // It travels in a header, a cookie and a URL: keep to characters that need no escaping in any of them.
+  if (given !== undefined && !/^[\w.~-]{12,256}$/.test(given)) {
+    throw new Error('a token must be 12 to 256 characters among A-Z a-z 0-9 _ . ~ -');
+  }
   return given ?? (isLoopback(host) ? undefined : randomBytes(18).toString('base64url'));
 }
 

@@ -243,6 +243,8 @@ describe('demo-server security', () => {
       expect(requiredToken(host)).toMatch(/^[\w-]{24}$/);
     }
     expect(requiredToken('0.0.0.0')).not.toBe(requiredToken('0.0.0.0'));
-    expect(requiredToken('127.0.0.1', 'given')).toBe('given');
+    expect(requiredToken('127.0.0.1', 'given-token-1')).toBe('given-token-1');
+    expect(() => requiredToken('0.0.0.0', 'short')).toThrow(/12 to 256 characters/);
+    expect(() => requiredToken('0.0.0.0', 'semi;colon;cookie')).toThrow(/12 to 256 characters/);
   });
 });
