@@ -123,6 +123,13 @@ try {
     if (text.includes('workspace:')) problems.push(`${name}@${want} was published with a workspace: range`);
     if (text.includes('@fipc/source'))
       problems.push(`${name}@${want} was published with the @fipc/source export`);
+    // Dependents must ask for the versions released with them (changesets' updateInternalDependencies).
+    for (const [dep, range] of Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies })) {
+      const released = expected.get(dep);
+      if (released && !range.endsWith(released)) {
+        problems.push(`${name}@${want} depends on ${dep}@${range}, not on the ${released} released with it`);
+      }
+    }
     const [attachment] = Object.values(doc._attachments);
     const unpacked = join(work, 'published', name);
     mkdirSync(unpacked, { recursive: true });
