@@ -72,8 +72,16 @@ export function readmeProblems(dir: string, name: string): string[] {
   const install = section('Install');
   if (install?.trim() && !install.includes(name)) problems.push(`Install does not name ${name}`);
   const quickStart = section('Quick start');
-  if (quickStart?.trim() && !new RegExp(`\`\`\`\\w*\\n[\\s\\S]*from '${name}'`).test(quickStart)) {
-    problems.push(`Quick start has no code block importing from '${name}'`);
+  // A command-line package may show its bin instead: a shell block with a line starting with the command.
+  const manifestPath = join(dir, 'package.json');
+  const bin = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')).bin : undefined;
+  const bins: string[] = typeof bin === 'string' ? [name.split('/').at(-1)!] : Object.keys(bin ?? {});
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const uses = [`from '${escape(name)}'`, ...bins.map((b) => `\\n\\s*(?:\\$\\s+)?${escape(b)}\\b`)].join('|');
+  if (quickStart?.trim() && !new RegExp(`\`\`\`\\w*\\n[\\s\\S]*(?:${uses})`).test(quickStart)) {
+    problems.push(
+      `Quick start has no code block importing from '${name}'${bins.length ? ` or running ${bins.join(', ')}` : ''}`,
+    );
   }
   // The error class and its code type may be described under Errors rather than API.
   const api = `${section('API') ?? ''}\n${section('Errors') ?? ''}`;

@@ -75,6 +75,27 @@ describe('README check', () => {
     expect(errorCodes(dir)).toEqual(['A_CLOSED', 'A_BROKEN']);
   });
 
+  it('accepts a shell quick start that runs the bin of a command-line package', () => {
+    const dir = tempDir('fipc-bin-');
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src/index.ts'), index);
+    writeFileSync(join(dir, 'src/errors.ts'), errors);
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: '@x/widget', bin: { widget: './dist/bin.js' } }),
+    );
+    const shell = complete.replace(
+      "```ts\nimport { openWidget } from '@x/widget';\n```",
+      '```sh\nmkdir run\nwidget open run\n```',
+    );
+    writeFileSync(join(dir, 'README.md'), shell);
+    expect(readmeProblems(dir, '@x/widget')).toEqual([]);
+    writeFileSync(join(dir, 'README.md'), shell.replace('widget open', 'other open'));
+    expect(readmeProblems(dir, '@x/widget')).toEqual([
+      "Quick start has no code block importing from '@x/widget' or running widget",
+    ]);
+  });
+
   it('reports a missing README', () => {
     expect(widget(null)).toEqual(['README.md is missing']);
   });
