@@ -172,6 +172,7 @@ describe('fipc tail', () => {
       `fipc emit ${log} $'evil\\x1b]0;pwned\\x07' --phase $'p\\x1b[2J' --data '{"k":"\\u001b[31mred"}'`,
     );
     const { stdout } = await sh(`fipc tail ${log}`);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
     expect(stdout).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
     expect(stdout).toContain('evil\\u001b]0;pwned\\u0007');
     expect(stdout).toContain('p\\u001b[2J');
