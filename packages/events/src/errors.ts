@@ -5,7 +5,8 @@ export type EventLogErrorCode =
   | 'LOG_CLOSED'
   | 'WRITE_FAILED'
   | 'DISK_FULL'
-  | 'INVALID_OPTIONS';
+  | 'INVALID_OPTIONS'
+  | 'OPEN_FAILED';
 
 /**
  * The one error class of `@fipc/events`; branch on `code`, the original failure (if any) is in `cause`.

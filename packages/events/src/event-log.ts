@@ -124,21 +124,40 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
   options: EventLogOptions<E> = {},
 ): EventLog<E> {
   const file = resolve(path);
-  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  if (!(maxRecordBytes > 0)) throw new EventLogError('INVALID_OPTIONS', 'maxRecordBytes must be positive');
-  const durable = options.durability === 'fsync';
+  const { durability = 'none', maxRecordBytes = DEFAULT_MAX_RECORD_BYTES } = options;
+  if (!Number.isSafeInteger(maxRecordBytes) || maxRecordBytes < 2)
+    throw new EventLogError(
+      'INVALID_OPTIONS',
+      `maxRecordBytes must be an integer >= 2, not ${maxRecordBytes}`,
+    );
+  if (durability !== 'none' && durability !== 'fsync')
+    throw new EventLogError('INVALID_OPTIONS', `durability must be 'none' or 'fsync', not ${durability}`);
+  const durable = durability === 'fsync';
   const instanceId = options.instanceId ?? basename(dirname(file));
+  if (typeof instanceId !== 'string')
+    throw new EventLogError('INVALID_OPTIONS', 'instanceId must be a string');
   const schemas = options.events;
 
-  mkdirSync(dirname(file), { recursive: true });
-  const fd = openSync(file, 'a+', options.mode ?? 0o644);
-  const size = fstatSync(fd).size;
+  let fd: number;
+  let size: number;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    fd = openSync(file, 'a+', options.mode ?? 0o644);
+  } catch (error) {
+    throw new EventLogError('OPEN_FAILED', `could not open ${file}`, { cause: error });
+  }
+  try {
+    size = fstatSync(fd).size;
+    if (durable && size === 0) {
+      fsyncSync(fd);
+      syncDirectory(dirname(file));
+    }
+  } catch (error) {
+    closeSync(fd);
+    throw new EventLogError('OPEN_FAILED', `could not open ${file}`, { cause: error });
+  }
   let position = size;
   let needsNewline = size > 0 && lastByte(fd, size) !== 10;
-  if (durable && size === 0) {
-    fsyncSync(fd);
-    syncDirectory(dirname(file));
-  }
   const commit = durable ? new GroupCommit(fd) : undefined;
   let seq = 0;
   let closed: Promise<void> | undefined;
@@ -148,12 +167,23 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
 
   function emit(type: string, { phase = null, data }: EmitOptions<unknown> = {}) {
     if (closed) return fail('LOG_CLOSED', `event log ${file} is closed`);
+    // Readers refuse a record without a non-empty string type: never write one they would skip.
+    if (typeof type !== 'string' || type === '')
+      return fail('INVALID_EVENT', 'event type must be a non-empty string');
     let value: unknown = data ?? {};
-    const schema = schemas?.[type];
+    const schema = schemas && Object.hasOwn(schemas, type) ? schemas[type] : undefined;
     if (schemas && !schema) return fail('INVALID_EVENT', `unknown event type "${type}"`);
     if (schema) {
-      const result = schema['~standard'].validate(value);
-      if (result instanceof Promise) return fail('INVALID_EVENT', `schema of "${type}" is asynchronous`);
+      let result: ReturnType<(typeof schema)['~standard']['validate']>;
+      try {
+        result = schema['~standard'].validate(value);
+      } catch (error) {
+        return fail('INVALID_EVENT', `schema of "${type}" threw while validating`, error);
+      }
+      if (result instanceof Promise) {
+        result.catch(() => {}); // zod answers a throwing refinement with a rejected promise: not ours to raise
+        return fail('INVALID_EVENT', `schema of "${type}" is asynchronous or threw while validating`);
+      }
       if (result.issues)
         return fail('INVALID_EVENT', `invalid data for "${type}": ${describe(result.issues)}`);
       value = result.value;
@@ -178,25 +208,24 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
     } catch (error) {
       return fail('INVALID_EVENT', `data of "${type}" is not serialisable as JSON`, error);
     }
-    const buffer = Buffer.from(line);
-    if (buffer.length > maxRecordBytes) {
-      return fail(
-        'RECORD_TOO_LARGE',
-        `record of ${buffer.length} bytes exceeds maxRecordBytes ${maxRecordBytes}`,
-      );
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most records skip counting their bytes for the limit.
+    const bytes = line.length * 3 <= maxRecordBytes ? -1 : Buffer.byteLength(line);
+    if (bytes > maxRecordBytes) {
+      return fail('RECORD_TOO_LARGE', `record of ${bytes} bytes exceeds maxRecordBytes ${maxRecordBytes}`);
     }
     let written: number;
     try {
-      written = writeSync(fd, buffer);
+      written = writeSync(fd, line); // one write(2) of the whole line: no copy into a Buffer first
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'DISK_FULL' : 'WRITE_FAILED';
       return fail(code, `could not append to ${file}`, error);
     }
-    if (written < buffer.length) {
+    const expected = bytes < 0 ? Buffer.byteLength(line) : bytes;
+    if (written < expected) {
       // A short write (disk full) leaves a fragment; never add a second write that others could interleave.
       needsNewline = true;
       position += written;
-      return fail('DISK_FULL', `only ${written} of ${buffer.length} bytes reached ${file}`);
+      return fail('DISK_FULL', `only ${written} of ${expected} bytes reached ${file}`);
     }
     seq += 1;
     const emitted = {

@@ -46,12 +46,14 @@ export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 // The first key this library writes: after a crash glued a fragment to a record, we resume from it.
 const RECORD_START = '{"schema_version":';
+const TOO_LONG = 'line longer than maxLineBytes';
 
 /** Turns chunks of a log into entries, keeping at most `maxLineBytes` of an unfinished line. */
 export class LineScanner {
   #carry: Buffer[] = [];
   #carryBytes = 0;
-  #skipping = false;
+  /** Why the current line is being skipped without being kept, if it is. */
+  #skipping: string | undefined;
   #lineStart: number;
   readonly #maxLineBytes: number;
   readonly #onCorrupt: ((corrupt: CorruptLine) => void) | undefined;
@@ -60,6 +62,11 @@ export class LineScanner {
     this.#lineStart = position;
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.#onCorrupt = options.onCorrupt;
+  }
+
+  /** Whether the next byte scanned starts a line (nothing held back, nothing being skipped). */
+  get atLineStart(): boolean {
+    return this.#carryBytes === 0 && this.#skipping === undefined;
   }
 
   /** Bytes of an unfinished line held back, waiting for its newline. */
@@ -74,18 +81,19 @@ export class LineScanner {
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
       const piece = chunk.subarray(start, nl);
       const length = this.#carryBytes + piece.length;
-      if (this.#skipping) this.#corrupt(this.#lineStart, length, 'line longer than maxLineBytes');
+      if (this.#skipping) this.#corrupt(this.#lineStart, length, this.#skipping);
+      else if (length > this.#maxLineBytes) this.#corrupt(this.#lineStart, length, TOO_LONG);
       else this.#line(this.#carryBytes ? Buffer.concat([...this.#carry, piece]) : piece, entries);
       this.#lineStart += length + 1;
       this.#carry = [];
       this.#carryBytes = 0;
-      this.#skipping = false;
+      this.#skipping = undefined;
       start = nl + 1;
     }
     const rest = chunk.length - start;
     if (rest > 0) {
       if (!this.#skipping && this.#carryBytes + rest > this.#maxLineBytes) {
-        this.#skipping = true;
+        this.#skipping = TOO_LONG;
         this.#carry = [];
       }
       if (!this.#skipping) this.#carry.push(Buffer.from(chunk.subarray(start)));
@@ -94,19 +102,27 @@ export class LineScanner {
     return entries;
   }
 
+  /**
+   * Skips the bytes up to the next newline, reporting them with `reason` once it comes: for a reader that
+   * starts at an offset that is not the start of a line.
+   */
+  skipLine(reason: string): void {
+    this.#skipping = reason;
+  }
+
   /** Drops an unfinished line (its file was truncated or replaced) and restarts counting at `position`. */
   reset(position: number, reason: string): void {
     if (this.#carryBytes > 0) this.#corrupt(this.#lineStart, this.#carryBytes, reason);
     this.#carry = [];
     this.#carryBytes = 0;
-    this.#skipping = false;
+    this.#skipping = undefined;
     this.#lineStart = position;
   }
 
   #line(line: Buffer, entries: EventEntry[]): void {
     const offset = this.#lineStart;
     const nextOffset = offset + line.length + 1;
-    if (line.every((byte) => byte === 32 || byte === 9 || byte === 13)) return; // blank lines are allowed
+    if (line[0] !== 123 && isBlank(line)) return; // blank lines are allowed; records start with `{`
     if (!isUtf8(line)) {
       this.#corrupt(offset, line.length, 'invalid UTF-8');
       return;
@@ -136,6 +152,11 @@ export class LineScanner {
   #corrupt(offset: number, length: number, reason: string): void {
     this.#onCorrupt?.({ offset, length, reason });
   }
+}
+
+function isBlank(line: Buffer): boolean {
+  for (const byte of line) if (byte !== 32 && byte !== 9 && byte !== 13) return false;
+  return true;
 }
 
 function parse(text: string): unknown {

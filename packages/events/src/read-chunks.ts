@@ -1,20 +1,30 @@
+import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { EventEntry, LineScanner } from './line-scanner.js';
 
 const CHUNK_BYTES = 64 * 1024;
 
 /**
- * Reads `handle` from `position` to its current end through `scanner`, yielding entries chunk by chunk.
- * Returns the position reached. The buffer is reused: the scanner copies what it keeps.
+ * Reads `handle` from `position` to its current end (or to `end`) through `scanner`, yielding entries chunk
+ * by chunk. Returns the position reached. The buffer is reused: the scanner copies what it keeps.
+ * `firstSync` reads the first chunk synchronously: a follower woken by a change then yields the new records
+ * without a round trip through the thread pool (a page-cache read of at most one chunk takes microseconds),
+ * while a long read (a huge line) still gives the event loop a turn between chunks.
  */
 export async function* readChunks(
   handle: FileHandle,
   position: number,
   scanner: LineScanner,
   buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES),
+  end = Number.POSITIVE_INFINITY,
+  firstSync = false,
 ): AsyncGenerator<EventEntry[], number> {
-  for (;;) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+  for (let sync = firstSync; ; sync = false) {
+    const length = Math.min(buffer.length, end - position);
+    if (length <= 0) return position;
+    const bytesRead = sync
+      ? readSync(handle.fd, buffer, 0, length, position)
+      : (await handle.read(buffer, 0, length, position)).bytesRead;
     if (bytesRead === 0) return position;
     position += bytesRead;
     const entries = scanner.scan(buffer.subarray(0, bytesRead));
@@ -22,22 +32,12 @@ export async function* readChunks(
   }
 }
 
-/**
- * Where reading may start at `from`: `from` itself when it begins a line, else the start of the next line
- * (returned with how many bytes were passed over). Guards against a bad offset yielding half a line.
- */
-export async function alignToLine(
-  handle: FileHandle,
-  from: number,
-): Promise<{ position: number; skipped: number }> {
-  if (from === 0) return { position: 0, skipped: 0 };
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  let position = from - 1;
-  for (;;) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead === 0) return { position, skipped: position - from };
-    const nl = buffer.subarray(0, bytesRead).indexOf(10);
-    if (nl !== -1) return { position: position + nl + 1, skipped: position + nl + 1 - from };
-    position += bytesRead;
-  }
+/** Whether `offset` is the start of a line of the file (0, or just after a newline). One byte, read at once. */
+export function isLineStart(handle: FileHandle, offset: number): boolean {
+  if (offset === 0) return true;
+  const byte = Buffer.alloc(1);
+  return readSync(handle.fd, byte, 0, 1, offset - 1) === 1 && byte[0] === 10;
 }
+
+/** The `onCorrupt` reason for the bytes skipped when a reader is asked to start inside a line. */
+export const NOT_LINE_START = 'from is not a line start';

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { type EventEntry, LineScanner, type ReaderOptions } from './line-scanner.js';
-import { alignToLine, readChunks } from './read-chunks.js';
+import { isLineStart, NOT_LINE_START, readChunks } from './read-chunks.js';
 
 /**
  * Options of {@link readEvents}.
@@ -36,15 +36,12 @@ export async function* readEvents(path: string, options: ReadEventsOptions = {})
   });
   if (!handle) return;
   try {
-    const { position, skipped } = await alignToLine(handle, options.from ?? 0);
-    if (skipped > 0)
-      options.onCorrupt?.({
-        offset: options.from ?? 0,
-        length: skipped - 1,
-        reason: 'from is not a line start',
-      });
+    const position = options.from ?? 0;
     const scanner = new LineScanner(position, options);
-    for await (const entries of readChunks(handle, position, scanner)) {
+    if (!isLineStart(handle, position)) scanner.skipLine(NOT_LINE_START);
+    // Only what is there now: a log appended faster than we read must not keep this loop going forever.
+    const { size } = await handle.stat();
+    for await (const entries of readChunks(handle, position, scanner, undefined, size)) {
       for (const entry of entries) {
         if (signal?.aborted) return;
         yield entry;

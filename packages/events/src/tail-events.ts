@@ -2,8 +2,9 @@ import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ChangeHints } from './change-hints.js';
+import { EventLogError } from './errors.js';
 import { type EventEntry, LineScanner, type ReaderOptions } from './line-scanner.js';
-import { alignToLine, readChunks } from './read-chunks.js';
+import { isLineStart, NOT_LINE_START, readChunks } from './read-chunks.js';
 
 /**
  * Why a follower started over at offset 0 of the log.
@@ -26,6 +27,9 @@ export interface TailReset {
 export interface TailEventsOptions extends ReaderOptions {
   /**
    * `'start'`, `'end'` (the end of the last complete line), or a byte offset such as an entry's `nextOffset`.
+   * `'end'` of a log that does not exist yet is its start (everything in it is new). An offset past the end
+   * of the file belongs to an earlier, longer file: the follower starts at 0 and tells `onReset`
+   * (`truncated`). An offset inside a line skips to the next line (told to `onCorrupt`).
    * @default 'start'
    */
   from?: 'start' | 'end' | number;
@@ -36,7 +40,7 @@ export interface TailEventsOptions extends ReaderOptions {
    * @default 500
    */
   pollMs?: number;
-  /** Called before the first record of a truncated or replaced log. */
+  /** Called before the first record of a truncated or replaced log (or when `from` is past its end). */
   onReset?: (reset: TailReset) => void;
 }
 
@@ -54,55 +58,58 @@ export interface TailEventsOptions extends ReaderOptions {
  */
 export async function* tailEvents(path: string, options: TailEventsOptions = {}): AsyncGenerator<EventEntry> {
   const file = resolve(path);
-  const { signal, onReset } = options;
-  const hints = new ChangeHints(file, options.pollMs ?? 500, signal);
-  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const { signal, onReset, pollMs = 500 } = options;
   let from = options.from ?? 'start';
+  if (!(from === 'start' || from === 'end' || (Number.isSafeInteger(from) && from >= 0)))
+    throw new EventLogError('INVALID_OPTIONS', `from must be 'start', 'end' or an offset >= 0, not ${from}`);
+  if (!(pollMs > 0)) throw new EventLogError('INVALID_OPTIONS', 'pollMs must be positive');
+  const hints = new ChangeHints(file, pollMs, signal);
+  const buffer = Buffer.allocUnsafe(64 * 1024);
   let handle: FileHandle | undefined;
   let identity: Stats | undefined;
   let position = 0;
   let scanner = new LineScanner(0, options);
+  const reset = (reason: TailReset['reason'], previousOffset: number) => {
+    scanner.reset(0, `log ${reason} before the line ended`);
+    position = 0;
+    onReset?.({ reason, previousOffset });
+  };
   try {
     while (!signal?.aborted) {
       await hints.wait();
       if (signal?.aborted) return;
       if (!handle) {
         handle = await open(file, 'r').catch(() => undefined);
-        if (!handle) continue;
+        if (!handle) {
+          if (from === 'end') from = 'start'; // everything in a log that appears later is new
+          continue;
+        }
         identity = await handle.stat();
         hints.watchFile();
-        position = await startPosition(handle, from, identity.size, options);
-        from = 'start';
+        position = from === 'start' ? 0 : from === 'end' ? await lastLineEnd(handle, identity.size) : from;
         scanner = new LineScanner(position, options);
+        if (position > identity.size) reset('truncated', position);
+        else if (!isLineStart(handle, position)) scanner.skipLine(NOT_LINE_START);
+        from = 'start';
+      } else if (position > 0 && scanner.atLineStart && !isLineStart(handle, position)) {
+        // Truncated and written again past our position since the last look: the bytes before us changed.
+        reset('truncated', position);
       }
-      const reader = readChunks(handle, position, scanner, buffer);
-      for (let step = await reader.next(); ; step = await reader.next()) {
-        if (step.done) {
-          position = step.value;
-          break;
-        }
-        for (const entry of step.value) {
-          if (signal?.aborted) return;
-          yield entry;
-        }
-      }
-      const current = await stat(file).catch(() => undefined);
-      const reset: TailReset['reason'] | undefined =
-        current && (current.ino !== identity?.ino || current.dev !== identity.dev)
-          ? 'rotated'
-          : (await handle.stat()).size < position
-            ? 'truncated'
-            : undefined;
-      if (!reset) continue;
-      scanner.reset(0, `log ${reset} before the line ended`);
-      onReset?.({ reason: reset, previousOffset: position });
-      position = 0;
-      if (reset === 'rotated') {
+      position = yield* drain(handle, position, scanner, buffer, signal);
+      if (signal?.aborted) return;
+      const [current, { size }] = await Promise.all([stat(file).catch(() => undefined), handle.stat()]);
+      if (current && (current.ino !== identity?.ino || current.dev !== identity.dev)) {
+        // Rotated: what the last writers of the old file wrote before the new one appeared comes first.
+        position = yield* drain(handle, position, scanner, buffer, signal);
+        if (signal?.aborted) return;
         await handle.close();
         handle = undefined;
+        reset('rotated', position);
+        hints.hint(); // the new file may already hold records: read them without waiting
+      } else if (size < position) {
+        reset('truncated', position);
+        hints.hint();
       }
-      hints.watchFile();
-      hints.hint(); // the new content may already be there: read it without waiting
     }
   } finally {
     hints.close();
@@ -110,18 +117,23 @@ export async function* tailEvents(path: string, options: TailEventsOptions = {})
   }
 }
 
-async function startPosition(
+/** Yields the entries from `position` to the end of `handle`; returns the position reached. */
+async function* drain(
   handle: FileHandle,
-  from: 'start' | 'end' | number,
-  size: number,
-  options: ReaderOptions,
-): Promise<number> {
-  if (from === 'start') return 0;
-  if (from === 'end') return lastLineEnd(handle, size);
-  const { position, skipped } = await alignToLine(handle, Math.min(from, size));
-  if (skipped > 0)
-    options.onCorrupt?.({ offset: from, length: skipped - 1, reason: 'from is not a line start' });
-  return position;
+  position: number,
+  scanner: LineScanner,
+  buffer: Buffer,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<EventEntry, number> {
+  const reader = readChunks(handle, position, scanner, buffer, undefined, true);
+  for (;;) {
+    const step = await reader.next();
+    if (step.done) return step.value;
+    for (const entry of step.value) {
+      if (signal?.aborted) return position; // the caller stops
+      yield entry;
+    }
+  }
 }
 
 /** The offset just past the last newline before `size`: 'end' must not start inside a line being written. */

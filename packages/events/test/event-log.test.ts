@@ -106,4 +106,36 @@ describe('openEventLog', () => {
     expect(all.map((e) => e.record.data.i)).toEqual(Array.from({ length: 200 }, (_, i) => i));
     expect(lines(path)).toHaveLength(200);
   });
+
+  it('refuses an empty event type, a prototype key as a type, and a throwing schema with INVALID_EVENT', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const untyped = openEventLog(path);
+    await expect(untyped.emit('')).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await untyped.close();
+    const typed = openEventLog(path, {
+      events: {
+        ok: z.object({}),
+        boom: z.object({}).transform(() => {
+          throw new Error('boom');
+        }),
+      },
+    });
+    // @ts-expect-error not an event type of this log
+    await expect(typed.emit('constructor')).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await expect(typed.emit('boom')).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await typed.close();
+    expect(readFileSync(path, 'utf8')).toBe('');
+  });
+
+  it('refuses bad options with INVALID_OPTIONS and an unopenable path with OPEN_FAILED', () => {
+    const dir = tempDir();
+    // @ts-expect-error not a durability
+    expect(() => openEventLog(join(dir, 'a.jsonl'), { durability: 'fsnyc' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS' }),
+    );
+    expect(() => openEventLog(join(dir, 'a.jsonl'), { maxRecordBytes: 0.5 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS' }),
+    );
+    expect(() => openEventLog(dir)).toThrow(expect.objectContaining({ code: 'OPEN_FAILED' }));
+  });
 });

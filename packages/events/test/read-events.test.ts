@@ -1,0 +1,93 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CorruptLine, type EventEntry, openEventLog, readEvents } from '@fipc/events';
+import { tempDir } from '@fipc/test-utils';
+import { describe, expect, it } from 'vitest';
+
+const record = (type: string, extra = '') =>
+  `{"schema_version":1,"timestamp":"2026-01-01T00:00:00.000Z","instance_id":"i","event_type":"${type}","phase":null,"data":{}${extra}}`;
+
+async function read(path: string, options: Parameters<typeof readEvents>[1] = {}) {
+  const entries: EventEntry[] = [];
+  const corrupt: CorruptLine[] = [];
+  for await (const entry of readEvents(path, { ...options, onCorrupt: (c) => corrupt.push(c) }))
+    entries.push(entry);
+  return { entries, corrupt, types: entries.map((e) => e.record.event_type) };
+}
+
+describe('readEvents', () => {
+  it('recovers a record glued to a torn fragment, with the offset where the record starts', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const fragment = '{"schema_version":1,"timestamp":"2026-01-01T00:0';
+    writeFileSync(path, `${record('a')}\n${fragment}${record('glued')}\n${record('b')}\n`);
+    const { entries, corrupt, types } = await read(path);
+    expect(types).toEqual(['a', 'glued', 'b']);
+    const start = record('a').length + 1;
+    expect(entries[1]!.offset).toBe(start + fragment.length);
+    expect(corrupt).toEqual([
+      { offset: start, length: fragment.length, reason: 'torn fragment before a record' },
+    ]);
+  });
+
+  it("presents the original's short variant {ts,id,type,data} in the long shape, and accepts CRLF and blank lines", async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    writeFileSync(
+      path,
+      `{"ts":"2026-01-01T00:00:00+00:00","id":"py-1","type":"progress","data":{"p":1},"x_extra":true}\r\n\n  \n${record('b')}\r\n`,
+    );
+    const { entries, corrupt } = await read(path);
+    expect(corrupt).toEqual([]);
+    expect(entries[0]!.record).toEqual({
+      schema_version: 1,
+      timestamp: '2026-01-01T00:00:00+00:00',
+      instance_id: 'py-1',
+      event_type: 'progress',
+      phase: null,
+      data: { p: 1 },
+      x_extra: true,
+    });
+    expect(entries[1]!.record.event_type).toBe('b');
+  });
+
+  it('skips a complete line just over maxLineBytes, whatever the chunk it sits in', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const long = record('long', `,"pad":"${'p'.repeat(500)}"`);
+    writeFileSync(path, `${record('a')}\n${long}\n${record('b')}\n`);
+    const { types, corrupt } = await read(path, { maxLineBytes: 300 });
+    expect(types).toEqual(['a', 'b']);
+    expect(corrupt).toEqual([
+      { offset: record('a').length + 1, length: long.length, reason: 'line longer than maxLineBytes' },
+    ]);
+  });
+
+  it('starting inside a line skips to the next one and says so', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    writeFileSync(path, `${record('a')}\n${record('b')}\n`);
+    const { types, corrupt, entries } = await read(path, { from: 5 });
+    expect(types).toEqual(['b']);
+    expect(entries[0]!.offset).toBe(record('a').length + 1);
+    expect(corrupt).toEqual([
+      { offset: 5, length: record('a').length - 5, reason: 'from is not a line start' },
+    ]);
+  });
+
+  it('ends at the end of the log as it was when reading started, even while a writer keeps appending', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const log = openEventLog(path);
+    for (let i = 0; i < 100; i++) await log.emit('before');
+    let count = 0;
+    for await (const { record: r } of readEvents(path)) {
+      expect(r.event_type).toBe('before');
+      if (++count === 1) for (let i = 0; i < 5_000; i++) await log.emit('after');
+    }
+    await log.close();
+    expect(count).toBe(100);
+  });
+
+  it('does not yield a last line without its newline', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    writeFileSync(path, `${record('a')}\n`);
+    appendFileSync(path, record('unfinished'));
+    expect((await read(path)).types).toEqual(['a']);
+  });
+});

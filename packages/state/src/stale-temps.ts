@@ -1,0 +1,50 @@
+import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { tempPattern } from './temp-name.js';
+
+/** Options of {@link cleanStaleTemps}. */
+export interface CleanStaleTempsOptions {
+  /**
+   * Only temp files whose last modification is at least this old are removed. A live write keeps its temp file
+   * for microseconds (milliseconds with `durable`), so the default leaves a wide margin for slow disks.
+   * @default 60_000
+   */
+  olderThanMs?: number;
+}
+
+/**
+ * Removes temp files that a crashed writer of `path` left behind, and returns their paths. Only files that are
+ * ours are touched: a name of the writers' pattern (`.state-*.tmp` for `state.json`, ours or the original's),
+ * a regular file (never a symlink or a directory), owned by this user, and older than `olderThanMs`.
+ * `writeState` calls it once per path per process, and `openStateStore` at open.
+ *
+ * @example
+ * const removed = cleanStaleTemps('run-1/state.json', { olderThanMs: 10 * 60_000 });
+ */
+export function cleanStaleTemps(path: string, options: CleanStaleTempsOptions = {}): string[] {
+  const { olderThanMs = 60_000 } = options;
+  const dir = dirname(path);
+  const pattern = tempPattern(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return []; // no directory yet: nothing to clean, and the write will report the real problem
+  }
+  const uid = process.getuid?.();
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!pattern.test(name)) continue;
+    const temp = join(dir, name);
+    try {
+      const stats = lstatSync(temp);
+      if (!stats.isFile() || (uid !== undefined && stats.uid !== uid)) continue;
+      if (Date.now() - stats.mtimeMs < olderThanMs) continue;
+      unlinkSync(temp);
+      removed.push(temp);
+    } catch {
+      // Gone already (another process cleaned it or its writer renamed it): nothing to do.
+    }
+  }
+  return removed;
+}
