@@ -47,7 +47,19 @@ export function secondsArgument(text: string, what: string): number {
 
 /** A log given as its instance directory means the `events.jsonl` inside it (PROTOCOL.md section 1). */
 export function logPath(path: string): string {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ? join(path, 'events.jsonl') : path;
+  return inDirectory(path, 'events.jsonl');
+}
+
+/** A state file given as its instance directory means the `state.json` inside it. */
+export function statePath(path: string): string {
+  return inDirectory(path, 'state.json');
+}
+
+// A path ending in `/` names a directory even before it exists (a follower may wait for it).
+function inDirectory(path: string, name: string): string {
+  return path.endsWith('/') || statSync(path, { throwIfNoEntry: false })?.isDirectory()
+    ? join(path, name)
+    : path;
 }
 
 async function readAll(stream: Readable): Promise<string> {

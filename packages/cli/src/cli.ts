@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Command, commandHelp, type Parsed } from './command.js';
 import { emit } from './commands/emit.js';
+import { stateGet, stateSet, stateWatch } from './commands/state.js';
 import { tail } from './commands/tail.js';
 import { type CliOptions, type Context, createContext } from './context.js';
 import { CliError } from './errors.js';
@@ -9,7 +10,7 @@ import { ExitCode } from './exit-codes.js';
 import { toCliError } from './user-error.js';
 
 /** Every command, in the order `fipc --help` lists them. */
-export const commands: readonly Command[] = [emit, tail];
+export const commands: readonly Command[] = [emit, tail, stateGet, stateSet, stateWatch];
 
 const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];
 
@@ -111,10 +112,12 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
       first === '--help' ||
       (first === 'help' && args.length === 1)
     ) {
-      const out =
-        first === undefined ? (text: string) => context.warn(`missing command\n\n${text}`) : write(context);
-      out(generalHelp());
-      return first === undefined ? ExitCode.USAGE : ExitCode.OK;
+      if (first !== undefined) {
+        await context.out(generalHelp().trimEnd());
+        return ExitCode.OK;
+      }
+      context.warn(`missing command\n\n${generalHelp()}`);
+      return ExitCode.USAGE;
     }
     if (first === '-V' || first === '--version') {
       await context.out(version());
@@ -131,7 +134,7 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
     helpHint = `Run '${prefix} --help' for usage.`;
     const parsed = parse(command, rest);
     if (parsed.help) {
-      write(context)(commandHelp(command));
+      await context.out(commandHelp(command).trimEnd());
       return ExitCode.OK;
     }
     return (await command.run(parsed, context)) ?? ExitCode.OK;
@@ -154,10 +157,6 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
   }
 }
 
-function write(context: Context): (text: string) => void {
-  return (text) => void context.out(text.trimEnd());
-}
-
 async function groupHelp(group: string, sub: string | undefined, context: Context): Promise<number> {
   const members = commands.filter((c) => c.name.startsWith(`${group} `));
   const text = [
@@ -167,11 +166,11 @@ async function groupHelp(group: string, sub: string | undefined, context: Contex
     '',
   ].join('\n');
   if (sub === '--help' || sub === '-h') {
-    write(context)(text);
+    await context.out(text.trimEnd());
     return ExitCode.OK;
   }
   throw new CliError(
     'USAGE',
-    `${sub === undefined ? 'missing' : `unknown ${group} command "${sub}":`} expected ${members.map((c) => c.name).join(', ')}`,
+    `${sub === undefined ? `missing ${group} command` : `unknown ${group} command "${sub}"`}: expected ${members.map((c) => c.name).join(', ')}`,
   );
 }

@@ -2,7 +2,7 @@ import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
-import { Shell, sh } from './helpers/shell.js';
+import { holdsOpen, Shell, sh } from './helpers/shell.js';
 
 const records = (path: string) =>
   readFileSync(path, 'utf8')
@@ -10,7 +10,8 @@ const records = (path: string) =>
     .filter(Boolean)
     .map((line) => JSON.parse(line));
 
-describe('fipc emit', () => {
+// Each step starts a real `fipc` process; on a loaded shared machine that alone can take seconds.
+describe('fipc emit', { timeout: 300_000 }, () => {
   it('appends protocol records that tail prints for people and as JSONL', async () => {
     const dir = join(tempDir(), 'run-7');
     const log = join(dir, 'events.jsonl');
@@ -93,7 +94,8 @@ describe('fipc emit', () => {
   });
 });
 
-describe('fipc tail', () => {
+// Each step starts a real `fipc` process; on a loaded shared machine that alone can take seconds.
+describe('fipc tail', { timeout: 300_000 }, () => {
   function writeLog(dir: string, types: string[]): string {
     const log = join(dir, 'events.jsonl');
     const lines = types.map((type, i) =>
@@ -211,18 +213,18 @@ describe('fipc tail', () => {
       const log = join(dir, 'events.jsonl');
       const follower = new Shell(`exec fipc tail ${log} --follow --json`);
       await waitFor(() => follower.stderr.includes('does not exist yet'), {
-        timeoutMs: 30_000,
+        timeoutMs: 120_000,
         what: 'waiting note',
       });
       await sh(`fipc emit ${log} one && fipc emit ${log} two --data '{"n":2}'`);
-      await waitFor(() => follower.lines.length === 2, { timeoutMs: 30_000, what: 'two records' });
+      await waitFor(() => follower.lines.length === 2, { timeoutMs: 120_000, what: 'two records' });
       writeFileSync(log, '');
       await waitFor(() => follower.stderr.includes('was truncated'), {
-        timeoutMs: 30_000,
+        timeoutMs: 120_000,
         what: 'truncation',
       });
       await sh(`fipc emit ${log} three`);
-      await waitFor(() => follower.lines.length === 3, { timeoutMs: 30_000, what: 'third record' });
+      await waitFor(() => follower.lines.length === 3, { timeoutMs: 120_000, what: 'third record' });
       follower.process.kill(signal);
       const { code, stderr } = await follower.done;
       expect(code).toBe(0);
@@ -235,15 +237,18 @@ describe('fipc tail', () => {
     const dir = tempDir();
     const log = writeLog(dir, ['old']);
     const follower = new Shell(`exec fipc tail ${log} -f --from end --type new`);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await waitFor(() => holdsOpen(follower.process.pid!, log), {
+      timeoutMs: 120_000,
+      what: 'the follower to open the log',
+    });
     await sh(`fipc emit ${log} ignored && fipc emit ${log} new --phase p1`);
-    await waitFor(() => follower.lines.length === 1, { timeoutMs: 30_000, what: 'the new record' });
+    await waitFor(() => follower.lines.length === 1, { timeoutMs: 120_000, what: 'the new record' });
     writeLog(join(dir), []);
     const replacement = join(dir, 'next.jsonl');
     await sh(`fipc emit ${replacement} new --phase p2`);
     renameSync(replacement, log);
     await waitFor(() => follower.lines.length === 2, {
-      timeoutMs: 30_000,
+      timeoutMs: 120_000,
       what: 'the record of the new file',
     });
     follower.process.kill('SIGINT');

@@ -8,7 +8,8 @@ import { sh } from './helpers/shell.js';
 // A Node stack trace line: "    at fn (file:line:col)".
 const stackTrace = /^\s+at .+[:(]/m;
 
-describe('help', () => {
+// Each step starts a real `fipc` process; on a loaded shared machine that alone can take seconds.
+describe('help', { timeout: 300_000 }, () => {
   it('lists every command and the exit codes', async () => {
     const { code, stdout, stderr } = await sh('fipc --help');
     expect(code).toBe(0);
@@ -46,7 +47,10 @@ describe('help', () => {
   });
 });
 
-describe('user errors: one line on stderr, a distinct exit code, no stack trace', () => {
+// Each step starts a real `fipc` process; on a loaded shared machine that alone can take seconds.
+describe('user errors: one line on stderr, a distinct exit code, no stack trace', {
+  timeout: 300_000,
+}, () => {
   const cases: Array<[string, string, number, RegExp]> = [
     ['no command', 'fipc', ExitCode.USAGE, /missing command/],
     ['unknown command', 'fipc frobnicate', ExitCode.USAGE, /unknown command "frobnicate"/],

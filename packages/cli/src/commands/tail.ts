@@ -11,11 +11,12 @@ export const tail: Command = {
   summary: 'Print the records of a log, optionally following it as it grows.',
   args: ['<log>'],
   description: [
-    'Prints one line per record of <log> (a file, or an instance directory meaning its events.jsonl): time,',
-    'event type, phase (- when none) and a short summary of the data. --json prints each record as one line',
-    'of JSON instead. Corrupt lines are skipped and reported on stderr. With --follow, waits for new records',
-    '(and for the file to appear) until interrupted by SIGINT or SIGTERM, then exits with 0; a truncated or',
-    'replaced log is reported on stderr and read again from its start.',
+    "Prints one line per record of <log> (a file, or an instance directory, existing or ending in '/',",
+    'meaning its events.jsonl): time, event type, phase (- when none) and a short summary of the data;',
+    '--json prints each record as one line of JSON instead. Corrupt lines are skipped and reported on',
+    'stderr. With --follow, waits for new records (and for the file to appear) until interrupted by SIGINT',
+    'or SIGTERM, then exits with 0; a truncated or replaced log is reported on stderr and read again from',
+    'its start.',
   ].join('\n'),
   options: {
     from: {
