@@ -1,0 +1,175 @@
+import { closeSync } from 'node:fs';
+import { type CorruptLine, type EventEntry, type TailReset, tailEvents } from '@fipc/events';
+import { readEpoch } from './event-id.js';
+import { recordFrame } from './frames.js';
+import { openLog } from './prepare.js';
+
+/** A record as the follower hands it out: with its SSE frame, encoded once for every client. */
+export interface Delivery {
+  entry: EventEntry;
+  frame: Buffer;
+  epoch: string;
+}
+
+/** A client of a shared follower: gets every record (in batches) and every reset. */
+export interface FollowerListener {
+  /**
+   * The records read since the last batch, in order. `whole()` is all their frames in one buffer, built once
+   * and shared by every client that takes the whole batch, so the common case is one write per client.
+   */
+  deliver(batch: readonly Delivery[], whole: () => Buffer): void;
+  reset(reset: TailReset): void;
+  /** The follower stopped on an I/O error: the client should disconnect (and reconnect). */
+  fail(error: unknown): void;
+}
+
+/**
+ * The one `tailEvents` loop of a log file, shared by all its clients. It reads and encodes each record once;
+ * clients join it once they have caught up from their own resume point. Started lazily by the first joiner at
+ * its position; stopped when the last client releases it.
+ */
+export class SharedFollower {
+  /** Offset just past the last record delivered: every later record reaches the listeners. */
+  position = 0;
+  /** Epoch of the file being followed; `undefined` right after a reset, until its first record. */
+  epoch: string | undefined;
+  started = false;
+  #verify = true;
+  #batch: Delivery[] = [];
+  readonly listeners = new Set<FollowerListener>();
+  readonly #waiters = new Set<() => void>();
+  #refs = 0;
+  readonly #controller = new AbortController();
+
+  constructor(
+    readonly path: string,
+    private readonly pollMs: number,
+    private readonly onCorrupt: ((corrupt: CorruptLine) => void) | undefined,
+  ) {}
+
+  /** Starts following at `position` of the file whose epoch is `epoch`. */
+  start(position: number, epoch: string | undefined): void {
+    this.started = true;
+    this.position = position;
+    this.epoch = epoch;
+    void this.#run(position);
+  }
+
+  /** Calls `wake` once at the next record or reset (a joiner waiting for the follower); returns a canceller. */
+  onProgress(wake: () => void): () => void {
+    this.#waiters.add(wake);
+    return () => this.#waiters.delete(wake);
+  }
+
+  async #run(from: number): Promise<void> {
+    const signal = this.#controller.signal;
+    const entries = tailEvents(this.path, {
+      from,
+      signal,
+      pollMs: this.pollMs,
+      onCorrupt: this.onCorrupt,
+      onReset: (reset) => this.#reset(reset),
+    });
+    try {
+      for await (const entry of entries) {
+        if (this.#verify) {
+          // tailEvents opens the path itself, a moment after the joiner read it: if the file was truncated or
+          // replaced in between, tailEvents starts elsewhere than `from` without telling. The joiner's epoch
+          // holds only when the first record is exactly at `from`.
+          this.#verify = false;
+          if (entry.offset !== from && this.epoch !== undefined) {
+            this.#reset({ reason: 'truncated', previousOffset: from });
+          }
+        }
+        this.epoch ??= epochOf(this.path);
+        const frame = recordFrame(entry.record, `${this.epoch}-${entry.nextOffset}`);
+        // Counted as delivered now: a client joining before the flush gets the batch and skips what it read.
+        this.position = entry.nextOffset;
+        if (this.#batch.length === 0) setImmediate(this.#flush);
+        this.#batch.push({ entry, frame, epoch: this.epoch });
+      }
+      this.#flush();
+    } catch (error) {
+      // Only an I/O error (e.g. EACCES) gets here: hand it to the clients, which disconnect and may reconnect.
+      if (followers.get(this.path) === this) followers.delete(this.path);
+      this.#flush();
+      for (const listener of this.listeners) listener.fail(error);
+    }
+  }
+
+  // Every record of one read (up to 64 KiB) goes out together, after the read's microtasks: one write each.
+  readonly #flush = () => {
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = [];
+    let whole: Buffer | undefined;
+    const all = () => {
+      whole ??= batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map(({ frame }) => frame));
+      return whole;
+    };
+    for (const listener of this.listeners) listener.deliver(batch, all);
+    this.#wake();
+  };
+
+  #reset(reset: TailReset): void {
+    this.#flush(); // the old file's records first
+    this.position = 0;
+    this.epoch = undefined;
+    for (const listener of this.listeners) listener.reset(reset);
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  acquire(): void {
+    this.#refs += 1;
+  }
+
+  /** Returns true when this was the last reference: the follower has stopped. */
+  release(): boolean {
+    this.#refs -= 1;
+    if (this.#refs > 0) return false;
+    this.#controller.abort();
+    this.#wake();
+    return true;
+  }
+}
+
+/** The epoch of whatever the path names now (the follower's own handle is private to `tailEvents`). */
+function epochOf(path: string): string {
+  const fd = openLog(path);
+  if (fd === undefined) return '000000000000'; // deleted: ids from it match no log, so a resume restarts
+  try {
+    return readEpoch(fd) ?? '000000000000';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const followers = new Map<string, SharedFollower>();
+
+/** The follower of `path`, created if none; the caller must `releaseFollower` it exactly once. */
+export function acquireFollower(
+  path: string,
+  pollMs: number,
+  onCorrupt?: (corrupt: CorruptLine) => void,
+): SharedFollower {
+  let follower = followers.get(path);
+  if (!follower) {
+    follower = new SharedFollower(path, pollMs, onCorrupt);
+    followers.set(path, follower);
+  }
+  follower.acquire();
+  return follower;
+}
+
+export function releaseFollower(follower: SharedFollower): void {
+  if (follower.release() && followers.get(follower.path) === follower) followers.delete(follower.path);
+}
+
+/** How many followers are running (for leak checks). */
+export const activeFollowers = (): number => followers.size;
