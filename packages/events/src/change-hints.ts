@@ -6,6 +6,16 @@ import { basename, dirname } from 'node:path';
  * rename and replacement), plus a slow safety poll for lost events and filesystems without notifications.
  * Every wake-up is only a hint to read to the end; nothing is inferred from the event itself.
  * Closes itself when `signal` aborts, so an abandoned follower keeps no timer or watcher alive.
+ * Exported as the building block for followers of other files (a mirror, a custom reader).
+ *
+ * @example
+ * const hints = new ChangeHints('run/events.jsonl', 500, signal);
+ * hints.watchFile();
+ * while (!signal.aborted) {
+ *   await hints.wait(); // a hint, or the safety poll: read to the end now
+ *   readNewBytes();
+ * }
+ * hints.close();
  */
 export class ChangeHints {
   #dirty = true;

@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { EventLogError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { type EventRecord, type JsonObject, SCHEMA_VERSION } from './record.js';
-import type { StandardSchemaV1 } from './standard-schema.js';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 
 /** A map from event type to the schema of its `data` (zod 4 or any Standard Schema, synchronous). */
 export type EventSchemas = Record<string, StandardSchemaV1<JsonObject, JsonObject>>;

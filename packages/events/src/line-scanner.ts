@@ -1,5 +1,5 @@
-import { isUtf8 } from 'node:buffer';
-import { type EventRecord, toEventRecord } from './record.js';
+import { parseRecordLine } from './parse-line.js';
+import type { EventRecord } from './record.js';
 
 /**
  * A record as read from the log, with where it starts and where the next one starts.
@@ -44,8 +44,6 @@ export interface ReaderOptions {
 
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 
-// The first key this library writes: after a crash glued a fragment to a record, we resume from it.
-const RECORD_START = '{"schema_version":';
 const TOO_LONG = 'line longer than maxLineBytes';
 
 /** Turns chunks of a log into entries, keeping at most `maxLineBytes` of an unfinished line. */
@@ -120,49 +118,11 @@ export class LineScanner {
   }
 
   #line(line: Buffer, entries: EventEntry[]): void {
-    const offset = this.#lineStart;
-    const nextOffset = offset + line.length + 1;
-    if (line[0] !== 123 && isBlank(line)) return; // blank lines are allowed; records start with `{`
-    if (!isUtf8(line)) {
-      this.#corrupt(offset, line.length, 'invalid UTF-8');
-      return;
-    }
-    const text = line.toString('utf8');
-    let parsed = parse(text);
-    let skipped = 0;
-    if (parsed === undefined) {
-      // A writer killed mid-record leaves a fragment; the next record may be glued to it.
-      const at = text.lastIndexOf(RECORD_START);
-      if (at > 0) parsed = parse(text.slice(at));
-      if (parsed === undefined) {
-        this.#corrupt(offset, line.length, 'invalid JSON');
-        return;
-      }
-      skipped = Buffer.byteLength(text.slice(0, at));
-      this.#corrupt(offset, skipped, 'torn fragment before a record');
-    }
-    const record = toEventRecord(parsed);
-    if (typeof record === 'string') {
-      this.#corrupt(offset, line.length, record);
-      return;
-    }
-    entries.push({ record, offset: offset + skipped, nextOffset });
+    const entry = parseRecordLine(line, this.#lineStart, this.#onCorrupt);
+    if (entry) entries.push(entry);
   }
 
   #corrupt(offset: number, length: number, reason: string): void {
     this.#onCorrupt?.({ offset, length, reason });
-  }
-}
-
-function isBlank(line: Buffer): boolean {
-  for (const byte of line) if (byte !== 32 && byte !== 9 && byte !== 13) return false;
-  return true;
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

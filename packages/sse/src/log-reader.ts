@@ -1,11 +1,9 @@
-import { isUtf8 } from 'node:buffer';
 import { read, readSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { type CorruptLine, type EventEntry, type EventRecord, toEventRecord } from '@fipc/events';
+import { type CorruptLine, type EventEntry, type EventRecord, parseRecordLine } from '@fipc/events';
 
 const CHUNK_BYTES = 64 * 1024;
 const readAsync = promisify(read);
-const RECORD_START = '{"schema_version":';
 
 export interface LineReaderOptions {
   onCorrupt?: (corrupt: CorruptLine) => void;
@@ -32,7 +30,8 @@ export async function readLines(
       const entries: EventEntry[] = [];
       let start = 0;
       for (let nl = buffer.indexOf(10); start <= last; nl = buffer.indexOf(10, start)) {
-        parseLine(buffer.subarray(start, nl), position + start, entries, options);
+        const entry = parseRecordLine(buffer.subarray(start, nl), position + start, options.onCorrupt);
+        if (entry) entries.push(entry);
         start = nl + 1;
       }
       return { entries, next: position + last + 1 };
@@ -74,45 +73,5 @@ export function recordBefore(fd: number, end: number): EventRecord | undefined {
     if (nl !== -1) break;
     start = from;
   }
-  const entries: EventEntry[] = [];
-  parseLine(Buffer.concat(parts), 0, entries, {});
-  return entries[0]?.record;
-}
-
-/** PROTOCOL.md 2.5: blank lines are skipped, bad lines reported, a record glued to a torn fragment recovered. */
-function parseLine(line: Buffer, offset: number, entries: EventEntry[], options: LineReaderOptions): void {
-  const nextOffset = offset + line.length + 1;
-  if (line.every((byte) => byte === 32 || byte === 9 || byte === 13)) return;
-  const corrupt = (length: number, reason: string) => options.onCorrupt?.({ offset, length, reason });
-  if (!isUtf8(line)) {
-    corrupt(line.length, 'invalid UTF-8');
-    return;
-  }
-  const text = line.toString('utf8');
-  let parsed = parse(text);
-  let skipped = 0;
-  if (parsed === undefined) {
-    const at = text.lastIndexOf(RECORD_START);
-    if (at > 0) parsed = parse(text.slice(at));
-    if (parsed === undefined) {
-      corrupt(line.length, 'invalid JSON');
-      return;
-    }
-    skipped = Buffer.byteLength(text.slice(0, at));
-    corrupt(skipped, 'torn fragment before a record');
-  }
-  const record = toEventRecord(parsed);
-  if (typeof record === 'string') {
-    corrupt(line.length, record);
-    return;
-  }
-  entries.push({ record, offset: offset + skipped, nextOffset });
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  return parseRecordLine(Buffer.concat(parts), 0)?.record;
 }

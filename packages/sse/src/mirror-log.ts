@@ -11,7 +11,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ChangeWake } from './change-wake.js';
+import { ChangeHints } from '@fipc/events';
 import { SseError } from './errors.js';
 import { readEpoch } from './event-id.js';
 import { openLog } from './prepare.js';
@@ -70,7 +70,7 @@ export async function mirrorLog(
   const checkpointPath = join(dirname(to), `.${basename(to)}.mirror.json`);
   mkdirSync(dirname(to), { recursive: true });
   const out = openSync(to, 'a+');
-  const wake = new ChangeWake(from, options.pollMs ?? 500, signal);
+  const wake = new ChangeHints(from, options.pollMs ?? 500, signal);
   let fd: number | undefined;
   try {
     let { epoch, offset } = resumePoint(checkpointPath, out, from);
@@ -87,7 +87,7 @@ export async function mirrorLog(
       if (fd === undefined) {
         fd = openLog(from);
         if (fd === undefined) continue;
-        wake.watch();
+        wake.watchFile();
       }
       // A new epoch on the same file means it was truncated and rewritten; on a newly opened one (at start
       // or after a rotation), that the source is another log than the checkpoint's.

@@ -1,4 +1,4 @@
-import type { StandardSchemaV1 } from './standard-schema.js';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 
 /** Every code a {@link StateError} can carry. */
 export type StateErrorCode =

@@ -1,0 +1,140 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineBench, msSince, percentile } from '@fipc/bench';
+import { request, serveRequests } from '@fipc/requests';
+import { runTs, spawnTs } from '@fipc/test-utils';
+
+const fixture = (name: string) => join(import.meta.dirname, 'fixtures', `${name}.ts`);
+const WARMUP = 300;
+const ROUND_TRIPS = 3000;
+const payload = { question: 'deploy build 1234 to production?', options: ['yes', 'no'], n: 0 };
+
+/** Times `once` sequentially and returns p50 and p99 in ms. */
+async function latencies(once: (n: number) => Promise<unknown>) {
+  for (let i = 0; i < WARMUP; i++) await once(i);
+  const times: number[] = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const start = process.hrtime.bigint();
+    await once(i);
+    times.push(msSince(start));
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+async function fipcRoundTrip() {
+  const dir = mkdtempSync(join(tmpdir(), 'fipc-bench-'));
+  const responder = spawnTs(fixture('echo-responder'), [dir]);
+  await responder.waitForLine((l) => l === 'ready');
+  try {
+    // retention 0 keeps the directory small, as a long-running system with a short retention would
+    return await latencies((n) => request(dir, { ...payload, n }, { retentionMs: 0 }));
+  } finally {
+    responder.process.stdin?.end();
+    await responder.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function httpRoundTrip() {
+  const server = spawnTs(fixture('http-echo'));
+  const port = Number((await server.waitForLine((l) => l.startsWith('port '))).slice(5));
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const once = (n: number) =>
+    new Promise((resolve, reject) => {
+      const body = JSON.stringify({ ...payload, n });
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/',
+          agent,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  try {
+    return await latencies(once);
+  } finally {
+    agent.destroy();
+    server.process.stdin?.end();
+    await server.exited;
+  }
+}
+
+/** Writes `count` pending requests (from another process), then times one responder serving them all. */
+async function serveBacklog(count: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'fipc-bench-'));
+  try {
+    await runTs(fixture('write-pending'), [dir, String(count)]);
+    const stop = new AbortController();
+    let left = count;
+    const start = process.hrtime.bigint();
+    const served = serveRequests(
+      dir,
+      (value) => {
+        if (--left === 0) setImmediate(() => stop.abort());
+        return value;
+      },
+      { signal: stop.signal, concurrency: 16 },
+    );
+    const { answered } = await served;
+    const elapsed = msSince(start);
+    const responses = readdirSync(join(dir, 'input-requests')).filter((n) => n.endsWith('.response')).length;
+    if (answered !== count || responses !== count)
+      throw new Error(`answered ${answered}/${responses} of ${count}`);
+    return elapsed;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export default [
+  defineBench({
+    name: 'requests.round-trip',
+    description: `${ROUND_TRIPS} sequential round trips to a responder in another process (request file written, answered, Promise resolved) vs loopback HTTP with keep-alive to another process`,
+    metrics: {
+      p50: { unit: 'ms', better: 'lower' },
+      p99: { unit: 'ms', better: 'lower' },
+    },
+    ours: 'fipc',
+    subjects: { fipc: fipcRoundTrip, 'http-loopback': httpRoundTrip },
+    rounds: 3,
+    goals: [
+      { metric: 'p50', max: 1 },
+      { metric: 'p99', max: 5 },
+      { metric: 'p50', against: 'http-loopback', max: 3 },
+      { metric: 'p99', against: 'http-loopback', max: 3 },
+    ],
+  }),
+  defineBench({
+    name: 'requests.serve-backlog',
+    description:
+      'one responder serving 1,000 and 10,000 pending requests in one directory; growth = per-request time at 10,000 / at 1,000 (1 = linear)',
+    metrics: {
+      serve1k: { unit: 'ms', better: 'lower' },
+      serve10k: { unit: 'ms', better: 'lower' },
+      growth: { unit: 'x', better: 'lower' },
+    },
+    ours: 'fipc',
+    subjects: {
+      fipc: async () => {
+        await serveBacklog(300); // warm-up, so that 1,000 is not charged for compiling the code
+        const serve1k = await serveBacklog(1000);
+        const serve10k = await serveBacklog(10_000);
+        return { serve1k, serve10k, growth: serve10k / 10 / serve1k };
+      },
+    },
+    rounds: 3,
+    goals: [{ metric: 'growth', max: 1.5 }],
+  }),
+];

@@ -1,0 +1,23 @@
+export { awaitResponse } from './await-response.js';
+export { REQUESTS_DIRNAME, requestsDirectory } from './directory.js';
+export { RequestError, type RequestErrorCode, type ResponseErrorInfo } from './errors.js';
+export type { EventSink } from './event-sink.js';
+export { assertValidId, isValidId, MAX_ID_LENGTH } from './ids.js';
+export { type ListOptions, listRequests, type RequestInfo, type RequestStatus } from './list.js';
+export type { JsonValue, ProcessInfo, RequestRecord, ResponseRecord } from './records.js';
+export {
+  type Answer,
+  type PendingAnswer,
+  type RequestOptions,
+  request,
+  type WaitOptions,
+} from './request.js';
+export { cancelRequest, type RespondOptions, respond } from './respond.js';
+export {
+  type RequestContext,
+  type RequestHandler,
+  type ServeOptions,
+  type ServeSummary,
+  serveRequests,
+} from './serve.js';
+export { DEFAULT_RETENTION_MS, type SweepOptions, sweepRequests } from './sweep.js';

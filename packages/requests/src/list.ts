@@ -1,0 +1,115 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDirectory } from './directory.js';
+import type { ResponseErrorInfo } from './errors.js';
+import { readSmallFile } from './files.js';
+import { leaseExpired } from './lease.js';
+import { leaseName, parseName, requestName } from './names.js';
+import { DEFAULT_MAX_BYTES, readOutcome } from './outcome.js';
+import {
+  expiresAt,
+  type JsonValue,
+  parseRequest,
+  type RequestRecord,
+  type ResponseRecord,
+} from './records.js';
+
+/**
+ * Where a request stands. `claimed`: a responder holds a live lease and is working on it. `expired`: its
+ * `expires_at` passed without an answer (whether or not anyone wrote the expiry yet).
+ */
+export type RequestStatus = 'pending' | 'claimed' | 'answered' | 'cancelled' | 'expired';
+
+/** One request as {@link listRequests} reports it. */
+export interface RequestInfo {
+  id: string;
+  status: RequestStatus;
+  payload: JsonValue | undefined;
+  /** JSON Schema of the expected answer. */
+  schema: RequestRecord['schema'];
+  requestedAt: string;
+  expiresAt: string | null;
+  /** The whole request file. */
+  request: RequestRecord;
+  /** The response file, when there is one. */
+  response: ResponseRecord | undefined;
+  /** For an answered request whose responder failed. */
+  error: ResponseErrorInfo | undefined;
+}
+
+/** Options of {@link listRequests}. */
+export interface ListOptions {
+  /** Only requests in this status (or these). @default every status */
+  status?: RequestStatus | RequestStatus[];
+}
+
+/**
+ * The requests of a directory, oldest first, for UIs and tools. Request files that cannot be read or parsed
+ * are left out (they never crash a listing); so are responses that are malformed (the request is listed as
+ * answered without a response). A missing directory lists as empty.
+ *
+ * @example
+ * for (const { id, payload, schema } of await listRequests('runs/run-1', { status: 'pending' })) {
+ *   console.log(id, payload, schema);
+ * }
+ */
+export async function listRequests(dir: string, options: ListOptions = {}): Promise<RequestInfo[]> {
+  let path: string;
+  try {
+    path = openDirectory(dir, false);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'REQUEST_NOT_FOUND') return [];
+    throw error;
+  }
+  const wanted = options.status === undefined ? undefined : new Set([options.status].flat());
+  const names = readdirSync(path);
+  const responses = new Set<string>();
+  const leases = new Map<string, number>();
+  const requests: string[] = [];
+  for (const name of names) {
+    const parsed = parseName(name);
+    if (parsed?.kind === 'request') requests.push(parsed.id);
+    else if (parsed?.kind === 'response') responses.add(parsed.id);
+    else if (parsed?.kind === 'lease')
+      leases.set(parsed.id, Math.max(leases.get(parsed.id) ?? 0, parsed.generation));
+  }
+  const now = Date.now();
+  const list: RequestInfo[] = [];
+  for (const id of requests) {
+    const file = readSmallFile(join(path, requestName(id)), DEFAULT_MAX_BYTES);
+    if (!file.ok) continue;
+    let request: RequestRecord;
+    try {
+      request = parseRequest(file.text, id);
+    } catch {
+      continue;
+    }
+    let response: ResponseRecord | undefined;
+    let status: RequestStatus;
+    if (responses.has(id)) {
+      try {
+        response = readOutcome(path, id, DEFAULT_MAX_BYTES);
+      } catch {
+        response = undefined;
+      }
+      status = response && response.status !== 'answered' ? response.status : 'answered';
+    } else if (now >= expiresAt(request)) status = 'expired';
+    else {
+      const generation = leases.get(id);
+      status = generation && !leaseExpired(path, leaseName(id, generation), now) ? 'claimed' : 'pending';
+    }
+    if (wanted && !wanted.has(status)) continue;
+    list.push({
+      id,
+      status,
+      payload: request.payload,
+      schema: request.schema,
+      requestedAt: request.requested_at,
+      expiresAt: request.expires_at ?? null,
+      request,
+      response,
+      error: response && 'error' in response ? response.error : undefined,
+    });
+  }
+  return list.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
+}

@@ -1,0 +1,134 @@
+import { hostname } from 'node:os';
+import { RequestError, type ResponseErrorInfo } from './errors.js';
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** Who wrote a file: a process on a host. */
+export interface ProcessInfo {
+  pid: number;
+  host: string;
+}
+
+/**
+ * A request file, `input-requests/<request_id>.json`, as written (pretty-printed, indent 2). The first four
+ * fields are the original's; the rest are additive and absent from requests the original wrote.
+ */
+export interface RequestRecord {
+  request_id: string;
+  /** JSON Schema (2020-12) of the expected answer; `{}` accepts anything. */
+  schema: Record<string, unknown> | boolean;
+  /** ISO 8601, UTC. */
+  requested_at: string;
+  /** Always `null`: the answer lives in the response file (the original's template writes this field). */
+  response?: null;
+  /** The question itself. */
+  payload?: JsonValue;
+  /** ISO 8601, UTC; after it the request is expired. `null`: never. */
+  expires_at?: string | null;
+  requester?: ProcessInfo;
+}
+
+/** The one outcome of a request, `input-requests/<request_id>.response`. */
+export type ResponseRecord = {
+  request_id?: string;
+  /** ISO 8601, UTC. */
+  finished_at?: string;
+  responder?: ProcessInfo;
+} & (
+  | { status: 'answered'; payload: JsonValue }
+  | { status: 'answered'; error: ResponseErrorInfo }
+  | { status: 'cancelled'; reason?: string }
+  | { status: 'expired' }
+);
+
+const host = hostname();
+export const self = (): ProcessInfo => ({ pid: process.pid, host });
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Serialises a value as JSON, refusing what JSON cannot carry; `undefined` if it cannot. */
+export function toJsonText(value: unknown, indent?: number): string | undefined {
+  try {
+    const text = JSON.stringify(value, strictJson, indent);
+    return typeof text === 'string' ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function strictJson(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite number');
+  if (typeof value === 'function' || typeof value === 'symbol') throw new TypeError(`a ${typeof value}`);
+  return value;
+}
+
+export function parseRequest(text: string, id: string): RequestRecord {
+  const malformed = (why: string) =>
+    new RequestError('MALFORMED_REQUEST', `request file of "${id}" ${why}`, { requestId: id });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw Object.assign(malformed('is not valid JSON'), { cause: error });
+  }
+  if (!isObject(value)) throw malformed('is not a JSON object');
+  if (value.request_id !== id) throw malformed('has a request_id that is not its file name');
+  if (typeof value.requested_at !== 'string') throw malformed('has no requested_at string');
+  const expires = value.expires_at;
+  if (expires !== undefined && expires !== null && Number.isNaN(Date.parse(String(expires)))) {
+    throw malformed('has an invalid expires_at');
+  }
+  return value as unknown as RequestRecord;
+}
+
+/** When the request expires, in ms since the epoch, or `Infinity`. */
+export function expiresAt(request: RequestRecord): number {
+  return typeof request.expires_at === 'string' ? Date.parse(request.expires_at) : Number.POSITIVE_INFINITY;
+}
+
+export function parseResponse(text: string, id: string): ResponseRecord {
+  const malformed = (why: string) =>
+    new RequestError('MALFORMED_RESPONSE', `response file of "${id}" ${why}`, { requestId: id });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw Object.assign(malformed('is not valid JSON'), { cause: error });
+  }
+  if (!isObject(value)) throw malformed('is not a JSON object');
+  if (value.request_id !== undefined && value.request_id !== id) throw malformed('answers another request');
+  switch (value.status) {
+    case 'answered': {
+      const hasPayload = 'payload' in value;
+      const error = value.error;
+      if (hasPayload === (error !== undefined)) throw malformed('must have exactly one of payload and error');
+      if (!hasPayload && !(isObject(error) && typeof error.message === 'string')) {
+        throw malformed('has an error without a message');
+      }
+      break;
+    }
+    case 'cancelled':
+    case 'expired':
+      break;
+    default:
+      throw malformed(`has status ${JSON.stringify(value.status)}, not answered, cancelled or expired`);
+  }
+  return value as unknown as ResponseRecord;
+}
+
+/** The text of a response file we write. */
+export function responseText(
+  id: string,
+  outcome:
+    | { status: 'answered'; payload: unknown }
+    | { status: 'answered'; error: ResponseErrorInfo }
+    | { status: 'cancelled'; reason: string }
+    | { status: 'expired' },
+): string | undefined {
+  return toJsonText(
+    { request_id: id, ...outcome, finished_at: new Date().toISOString(), responder: self() },
+    2,
+  );
+}
