@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Command, commandHelp, type Parsed } from './command.js';
 import { emit } from './commands/emit.js';
+import { pending, requestCommand, respondCommand } from './commands/requests.js';
 import { serve } from './commands/serve.js';
 import { stateGet, stateSet, stateWatch } from './commands/state.js';
 import { tail } from './commands/tail.js';
@@ -11,7 +12,17 @@ import { ExitCode } from './exit-codes.js';
 import { toCliError } from './user-error.js';
 
 /** Every command, in the order `fipc --help` lists them. */
-export const commands: readonly Command[] = [emit, tail, stateGet, stateSet, stateWatch, serve];
+export const commands: readonly Command[] = [
+  emit,
+  tail,
+  stateGet,
+  stateSet,
+  stateWatch,
+  requestCommand,
+  pending,
+  respondCommand,
+  serve,
+];
 
 const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];
 

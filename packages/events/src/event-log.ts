@@ -1,9 +1,9 @@
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { EventLogError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { type EventRecord, type JsonObject, SCHEMA_VERSION } from './record.js';
-import type { StandardSchemaV1 } from '@standard-schema/spec';
 
 /** A map from event type to the schema of its `data` (zod 4 or any Standard Schema, synchronous). */
 export type EventSchemas = Record<string, StandardSchemaV1<JsonObject, JsonObject>>;

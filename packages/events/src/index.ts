@@ -1,3 +1,4 @@
+export type { StandardSchemaV1 } from '@standard-schema/spec';
 export { ChangeHints } from './change-hints.js';
 export { EventLogError, type EventLogErrorCode } from './errors.js';
 export {
@@ -15,5 +16,4 @@ export type { CorruptLine, EventEntry, ReaderOptions } from './line-scanner.js';
 export { parseRecordLine } from './parse-line.js';
 export { type ReadEventsOptions, readEvents } from './read-events.js';
 export { type EventRecord, type JsonObject, SCHEMA_VERSION, toEventRecord } from './record.js';
-export type { StandardSchemaV1 } from '@standard-schema/spec';
 export { type TailEventsOptions, type TailReset, tailEvents } from './tail-events.js';

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { subscribeHints } from './directory-hints.js';
 import { RequestError } from './errors.js';
 import { type EventSink, emitQuietly } from './event-sink.js';
@@ -7,7 +8,6 @@ import { entryExists, readSmallFile } from './files.js';
 import { parseName, requestName, responseName } from './names.js';
 import { publishOutcome } from './outcome.js';
 import { parseResponse, type ResponseRecord } from './records.js';
-import type { StandardSchemaV1 } from '@standard-schema/spec';
 
 // A response that does not parse yet may still be being written by a hand-made, non-atomic writer
 // (`echo ... > id.response` creates the file empty first): it is only malformed once it is this old.

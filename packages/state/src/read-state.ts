@@ -1,8 +1,8 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { StateError } from './errors.js';
 import { type FieldsOf, parseSnapshot, type Snapshot } from './snapshot.js';
-import type { StandardSchemaV1 } from '@standard-schema/spec';
 
 /** Options of {@link readState}. */
 export interface ReadStateOptions<S extends StandardSchemaV1 | undefined = undefined> {

@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
-import { StateError } from './errors.js';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { StateError } from './errors.js';
 
 /** A JSON object: what a snapshot's own fields are when no schema says more. */
 export type JsonObject = { [key: string]: unknown };

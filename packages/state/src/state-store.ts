@@ -1,9 +1,9 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { StateError } from './errors.js';
 import { atExit } from './exit-guard.js';
 import { readState } from './read-state.js';
 import type { FieldsOf, JsonObject, Snapshot } from './snapshot.js';
 import { cleanStaleTemps } from './stale-temps.js';
-import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type WriteStateOptions, writeState, writeStateSync } from './write-state.js';
 
 /** Options of {@link openStateStore}. */

@@ -1,8 +1,8 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { DirectoryHints } from './directory-hints.js';
 import { StateError } from './errors.js';
 import { readStateBytesSync } from './read-state.js';
 import { type FieldsOf, parseSnapshot, type Snapshot } from './snapshot.js';
-import type { StandardSchemaV1 } from '@standard-schema/spec';
 
 /** Options of {@link watchState}. */
 export interface WatchStateOptions<S extends StandardSchemaV1 | undefined = undefined> {

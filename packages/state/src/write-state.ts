@@ -13,11 +13,11 @@ import {
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { StateError, writeError } from './errors.js';
 import { trackTemp, untrackTemp } from './exit-guard.js';
 import { type JsonObject, type Snapshot, serialize, stamp, validate } from './snapshot.js';
 import { cleanStaleTemps } from './stale-temps.js';
-import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { tempPath } from './temp-name.js';
 
 /** Options of {@link writeState} and {@link writeStateSync}. */
