@@ -7,7 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 import { formatTime, paint, safe, summarize } from '../format.js';
 
 const dirHelp =
-  '<dir> is an instance directory (its input-requests/ holds the files) or the input-requests/ itself.';
+  '<dir> is an instance directory (the files are in its input-requests/), or that input-requests/.';
 
 /** `fipc request`: asks a question and prints the answer. */
 export const requestCommand: Command = {
@@ -17,9 +17,10 @@ export const requestCommand: Command = {
   description: [
     'Writes a request whose payload is <json> and waits until some process answers it (with',
     "'fipc respond', a responder loop, a Python script), then prints the answer as one line of JSON.",
-    `${dirHelp} '-' reads the JSON from stdin. Exits with 5 when --timeout passes (the request is marked`,
-    'expired, so responders see it), with 6 when the request is cancelled or the responder reports an',
-    'error, and with 130 on SIGINT or SIGTERM (the request is marked cancelled).',
+    'Exits with 5 when --timeout passes (the request is marked expired, so responders see it), with 6',
+    'when the request is cancelled or the responder reports an error, and with 130 on SIGINT or SIGTERM',
+    "(the request is marked cancelled). '-' reads the JSON from stdin.",
+    dirHelp,
   ].join('\n'),
   options: {
     timeout: {
@@ -65,14 +66,15 @@ export const pending: Command = {
   description: [
     'Lists the requests of <dir> that have no answer yet (pending, or claimed by a responder at work),',
     'oldest first: id, status, when it was asked, when it expires, and its payload. Requests written by the',
-    `Python original (no payload) are listed too. ${dirHelp}`,
+    'Python original (no payload) are listed too.',
+    dirHelp,
   ].join('\n'),
   options: {
     status: {
       type: 'string',
       multiple: true,
       value: 'S',
-      description: `only this status, repeatable: ${statuses.join(', ')} (default: pending and claimed)`,
+      description: `only requests in this status (repeatable): ${statuses.join(', ')}`,
     },
     json: {
       type: 'boolean',
@@ -139,7 +141,8 @@ export const respondCommand: Command = {
   description: [
     'Writes <json> as the answer to request <id>; the waiting process gets it within milliseconds. The first',
     'answer wins: answering a request that already has an answer, was cancelled or expired exits with 6,',
-    `an unknown id with 3. ${dirHelp} '-' reads the JSON from stdin.`,
+    "an unknown id with 3. '-' reads the JSON from stdin.",
+    dirHelp,
   ].join('\n'),
   options: {
     durable: { type: 'boolean', description: 'fsync the response file and its directory before returning' },

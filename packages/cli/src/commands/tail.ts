@@ -22,7 +22,7 @@ export const tail: Command = {
     from: {
       type: 'string',
       value: 'start|end|OFFSET',
-      description: 'where to begin: the first record, after the last one, or a byte offset (default: start)',
+      description: 'begin at the first record, after the last, or at a byte offset (default: start)',
     },
     follow: { type: 'boolean', short: 'f', description: 'keep printing records as they are appended' },
     type: {
