@@ -149,7 +149,8 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
       await context.out(commandHelp(command).trimEnd());
       return ExitCode.OK;
     }
-    return (await command.run(parsed, context)) ?? ExitCode.OK;
+    const status = (await command.run(parsed, context)) ?? ExitCode.OK;
+    return context.outputFailed ? ExitCode.FAILED : status;
   } catch (thrown) {
     const error = toCliError(thrown);
     const stderr = options.stderr ?? process.stderr;

@@ -40,8 +40,13 @@ export interface CliOptions {
   color?: boolean;
 }
 
-/** Builds the {@link Context} of one run; `dispose` removes its listeners. */
-export function createContext(options: CliOptions): Context & { dispose(): void } {
+/**
+ * Builds the {@link Context} of one run; `dispose` removes its listeners, `outputFailed` tells whether stdout
+ * failed for another reason than its reader going away (disk full, I/O error).
+ */
+export function createContext(
+  options: CliOptions,
+): Context & { dispose(): void; readonly outputFailed: boolean } {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const env = options.env ?? process.env;
@@ -51,15 +56,21 @@ export function createContext(options: CliOptions): Context & { dispose(): void 
   outer?.addEventListener('abort', onAbort, { once: true });
   if (outer?.aborted) onAbort();
   // A reader that went away (`fipc tail log | head -1`) is not an error: stop quietly.
+  let broken = false;
+  let outputFailed = false;
   const onError = (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') stderr.write(`fipc: cannot write to stdout: ${error.message}\n`);
+    if (error.code !== 'EPIPE') {
+      stderr.write(`fipc: cannot write to stdout: ${error.message}\n`);
+      outputFailed = true;
+    }
+    broken = true;
     stop.abort(error);
   };
   stdout.on('error', onError);
 
   return {
     async out(line) {
-      if (stop.signal.aborted && stop.signal.reason instanceof Error) return;
+      if (broken) return;
       if (stdout.write(`${line}\n`)) return;
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -76,6 +87,9 @@ export function createContext(options: CliOptions): Context & { dispose(): void 
     env,
     signal: stop.signal,
     color: options.color ?? (Boolean(stdout.isTTY) && !env.NO_COLOR),
+    get outputFailed() {
+      return outputFailed;
+    },
     dispose() {
       outer?.removeEventListener('abort', onAbort);
       stdout.off('error', onError);

@@ -193,7 +193,7 @@ describe('fipc tail', { timeout: 300_000 }, () => {
     expect(piped.stdout).not.toContain('\x1b[');
   });
 
-  it('stops quietly when its reader goes away', async () => {
+  it('stops quietly when its reader goes away, and fails when stdout cannot be written', async () => {
     const log = writeLog(tempDir(), Array(5000).fill('tick'));
     const { stdout, stderr } = await sh(`fipc tail ${log} | head -n 2; echo "tail=\${PIPESTATUS[0]}"`);
     expect(
@@ -204,6 +204,10 @@ describe('fipc tail', { timeout: 300_000 }, () => {
     ).toBe(true);
     expect(stdout).toContain('tail=0');
     expect(stderr).toBe('');
+    // A full disk, unlike a reader that left, is a failure.
+    const full = await sh(`fipc tail ${log} > /dev/full`);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toMatch(/^fipc: cannot write to stdout: ENOSPC/);
   });
 
   it.each(['SIGINT', 'SIGTERM'] as const)(
