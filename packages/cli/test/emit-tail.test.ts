@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, waitFor } from '@fipc/test-utils';
@@ -181,7 +182,9 @@ describe('fipc tail', { timeout: 300_000 }, () => {
     expect(stdout).toContain('k="\\u001b[31mred"');
   });
 
-  it('colours output only on a terminal, and never with NO_COLOR', async () => {
+  const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0;
+  if (!hasScript) console.log('colour test skipped: `script` (util-linux) is needed for a pseudo-terminal');
+  it.skipIf(!hasScript)('colours output only on a terminal, and never with NO_COLOR', async () => {
     const log = writeLog(tempDir(), ['completed']);
     // `script` gives the command a real pseudo-terminal as stdout.
     const tty = await sh(`script -qec "fipc tail ${log}" /dev/null`);
