@@ -1,0 +1,26 @@
+import { ExitCode } from './exit-codes.js';
+
+/** Every code a {@link CliError} can carry; each maps to its own {@link ExitCode}. */
+export type CliErrorCode = Exclude<keyof typeof ExitCode, 'OK'>;
+
+/**
+ * The one error class of `@fipc/cli`: a failure the user can act on. Its message is printed on stderr as it
+ * is, without a stack trace, and the process exits with `ExitCode[code]`.
+ *
+ * @example
+ * throw new CliError('NOT_FOUND', `no such file: ${path}`);
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  readonly code: CliErrorCode;
+
+  constructor(code: CliErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+
+  /** The process exit status for this error. */
+  get exitCode(): ExitCode {
+    return ExitCode[this.code];
+  }
+}
