@@ -76,8 +76,10 @@ export function readmeProblems(dir: string, name: string): string[] {
   const manifestPath = join(dir, 'package.json');
   const bin = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')).bin : undefined;
   const bins: string[] = typeof bin === 'string' ? [name.split('/').at(-1)!] : Object.keys(bin ?? {});
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const uses = [`from '${escape(name)}'`, ...bins.map((b) => `\\n\\s*(?:\\$\\s+)?${escape(b)}\\b`)].join('|');
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const uses = [`from '${literal(name)}'`, ...bins.map((b) => `\\n\\s*(?:\\$\\s+)?${literal(b)}\\b`)].join(
+    '|',
+  );
   if (quickStart?.trim() && !new RegExp(`\`\`\`\\w*\\n[\\s\\S]*(?:${uses})`).test(quickStart)) {
     problems.push(
       `Quick start has no code block importing from '${name}'${bins.length ? ` or running ${bins.join(', ')}` : ''}`,
