@@ -8,7 +8,7 @@ import { tsNodeArgs } from '@fipc/test-utils';
 import TailFile from '@logdna/tail-file';
 import { watch } from 'chokidar';
 
-const TOTAL = 800 + 20 * 50;
+const TOTAL = 100 + 800 + 20 * 50; // warm-up, steady, bursts
 const SAFETY_POLL_MS = 500; // tailEvents' default: no record may be later than this
 const now = () => performance.timeOrigin + performance.now();
 

@@ -108,9 +108,8 @@ function strictJson(_key: string, value: unknown): unknown {
   return value;
 }
 
-export function parseRequest(text: string, id: string): RequestRecord {
-  const malformed = (why: string) =>
-    new RequestError('MALFORMED_REQUEST', `request file of "${id}" ${why}`, { requestId: id });
+/** A file's text as a JSON object, or the `malformed` error saying why not. */
+function parseObject(text: string, malformed: (why: string) => RequestError): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -118,6 +117,13 @@ export function parseRequest(text: string, id: string): RequestRecord {
     throw Object.assign(malformed('is not valid JSON'), { cause: error });
   }
   if (!isObject(value)) throw malformed('is not a JSON object');
+  return value;
+}
+
+export function parseRequest(text: string, id: string): RequestRecord {
+  const malformed = (why: string) =>
+    new RequestError('MALFORMED_REQUEST', `request file of "${id}" ${why}`, { requestId: id });
+  const value = parseObject(text, malformed);
   if (value.request_id !== id) throw malformed('has a request_id that is not its file name');
   if (typeof value.requested_at !== 'string') throw malformed('has no requested_at string');
   const expires = value.expires_at;
@@ -135,13 +141,7 @@ export function expiresAt(request: RequestRecord): number {
 export function parseResponse(text: string, id: string): ResponseRecord {
   const malformed = (why: string) =>
     new RequestError('MALFORMED_RESPONSE', `response file of "${id}" ${why}`, { requestId: id });
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw Object.assign(malformed('is not valid JSON'), { cause: error });
-  }
-  if (!isObject(value)) throw malformed('is not a JSON object');
+  const value = parseObject(text, malformed);
   if (value.request_id !== undefined && value.request_id !== id) throw malformed('answers another request');
   switch (value.status) {
     case 'answered': {

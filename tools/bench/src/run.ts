@@ -79,7 +79,8 @@ for (const file of files) {
       const ratios = Object.fromEntries(
         Object.entries(bySubject)
           .filter(([s]) => s !== bench.ours)
-          .map(([s, baseline]) => [s, ours.median / baseline.median]),
+          // A baseline at 0 (nothing missed, say) has no meaningful ratio.
+          .map(([s, baseline]) => [s, baseline.median === 0 ? null : ours.median / baseline.median]),
       );
       results.push({
         name: bench.name,
@@ -99,10 +100,16 @@ for (const file of files) {
   }
 }
 
-function judge(name: string, goal: Goal, median: number, ratios: Record<string, number>, unit: string) {
+function judge(
+  name: string,
+  goal: Goal,
+  median: number,
+  ratios: Record<string, number | null>,
+  unit: string,
+) {
   const value = goal.against ? ratios[goal.against] : median;
   const met =
-    value !== undefined &&
+    typeof value === 'number' &&
     (goal.min === undefined || value >= goal.min) &&
     (goal.max === undefined || value <= goal.max);
   const bound = [goal.min !== undefined && `>= ${goal.min}`, goal.max !== undefined && `<= ${goal.max}`]
@@ -123,8 +130,12 @@ const report = {
 };
 writeFileSync(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 
-const fmt = (n: number | undefined) =>
-  n === undefined ? '-' : Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en') : n.toPrecision(3);
+const fmt = (n: number | null | undefined) =>
+  n === undefined || n === null || !Number.isFinite(n)
+    ? '-'
+    : Math.abs(n) >= 100
+      ? Math.round(n).toLocaleString('en')
+      : n.toPrecision(3);
 console.log('\n| benchmark | metric | ours (median) | min | max | vs baselines (ours / baseline) |');
 console.log('|---|---|---|---|---|---|');
 for (const r of results) {
