@@ -11,7 +11,12 @@ import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { toCliError } from './user-error.js';
 
-/** Every command, in the order `fipc --help` lists them. */
+/**
+ * Every command, in the order `fipc --help` lists them.
+ *
+ * @example
+ * for (const command of commands) console.log(`fipc ${command.name}: ${command.summary}`);
+ */
 export const commands: readonly Command[] = [
   emit,
   tail,

@@ -1,22 +1,47 @@
 import type { Context } from './context.js';
 
-/** One option of a command, as `node:util` parseArgs takes it, with its help text. */
+/**
+ * One option of a command, as `node:util` parseArgs takes it, with its help text.
+ *
+ * @example
+ * const follow: OptionSpec = { type: 'boolean', short: 'f', description: 'keep printing records as they are appended' };
+ */
 export interface OptionSpec {
+  /** `'string'` takes a value, `'boolean'` is a flag. */
   type: 'string' | 'boolean';
+  /** One-letter alias, used as `-x`. */
   short?: string;
+  /** May be given several times; the values are collected in an array. */
   multiple?: boolean;
   /** Shown in help as `--name <value>`. */
   value?: string;
+  /** One line of help. */
   description: string;
 }
 
-/** The parsed command line handed to a command. */
+/**
+ * The parsed command line handed to a command.
+ *
+ * @example
+ * const run = async ({ positionals: [log], values }: Parsed) => (values.json ? printJson(log) : printLines(log));
+ */
 export interface Parsed {
+  /** The arguments that are not options, in order. */
   positionals: string[];
+  /** The options by long name. */
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
 }
 
-/** A `fipc` subcommand: its help is generated from these fields. */
+/**
+ * A `fipc` subcommand: its help is generated from these fields.
+ *
+ * @example
+ * const hello: Command = {
+ *   name: 'hello', summary: 'greets', args: ['<name>'], description: 'Prints a greeting.', options: {},
+ *   examples: ['fipc hello world'],
+ *   run: async ({ positionals }, context) => (await context.out(`hello ${positionals[0]}`), 0),
+ * };
+ */
 export interface Command {
   /** As typed: `tail`, `state get`. */
   name: string;
@@ -26,6 +51,7 @@ export interface Command {
   args: string[];
   /** Longer explanation, plain text. */
   description: string;
+  /** The options by long name (without `--`). */
   options: Record<string, OptionSpec>;
   /** Complete shell lines. */
   examples: string[];

@@ -2,13 +2,21 @@ import type { Readable, Writable } from 'node:stream';
 
 /**
  * Where a command reads and writes, and when it must stop. `runCli` builds it from {@link CliOptions}.
+ *
+ * @example
+ * const run = async (parsed: Parsed, { out, signal }: Context) => {
+ *   while (!signal.aborted) await out(await nextLine());
+ *   return 0;
+ * };
  */
 export interface Context {
   /** Writes one line to stdout, waiting while the stream is full. */
   out(line: string): Promise<void>;
   /** Writes a `fipc: ` diagnostic line to stderr. */
   warn(message: string): void;
+  /** Read when a JSON argument is `-`. */
   stdin: Readable;
+  /** The environment the command sees (`FIPC_TOKEN`, `NO_COLOR`, ...). */
   env: NodeJS.ProcessEnv;
   /** Aborted by SIGINT/SIGTERM (when `runCli` was given them) or when stdout is closed by its reader. */
   signal: AbortSignal;
@@ -24,7 +32,10 @@ export interface Context {
  */
 export interface CliOptions {
   /** @default process.stdout */
-  stdout?: Writable & { isTTY?: boolean };
+  stdout?: Writable & {
+    /** Whether it is a terminal (colours are used only then). */
+    isTTY?: boolean;
+  };
   /** @default process.stderr */
   stderr?: Writable;
   /** Read when a JSON argument is `-`. @default process.stdin */

@@ -1,6 +1,11 @@
 import { ExitCode } from './exit-codes.js';
 
-/** Every code a {@link CliError} can carry; each maps to its own {@link ExitCode}. */
+/**
+ * Every code a {@link CliError} can carry; each maps to its own {@link ExitCode}.
+ *
+ * @example
+ * const status = (code: CliErrorCode): number => ExitCode[code]; // 'TIMEOUT' -> 5
+ */
 export type CliErrorCode = Exclude<keyof typeof ExitCode, 'OK'>;
 
 /**
@@ -11,7 +16,9 @@ export type CliErrorCode = Exclude<keyof typeof ExitCode, 'OK'>;
  * throw new CliError('NOT_FOUND', `no such file: ${path}`);
  */
 export class CliError extends Error {
+  /** Always `'CliError'`, so logs and `util.inspect` name the class. */
   override readonly name = 'CliError';
+  /** What kind of failure; the process exits with `ExitCode[code]`. */
   readonly code: CliErrorCode;
 
   constructor(code: CliErrorCode, message: string, options?: { cause?: unknown }) {

@@ -24,5 +24,10 @@ export const ExitCode = {
   INTERRUPTED: 130,
 } as const;
 
-/** One of the values of {@link ExitCode}. */
+/**
+ * One of the values of {@link ExitCode}.
+ *
+ * @example
+ * const status: ExitCode = await runCli(argv) as ExitCode;
+ */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,4 +1,9 @@
-/** Every code an {@link EventLogError} can carry. */
+/**
+ * Every code an {@link EventLogError} can carry.
+ *
+ * @example
+ * const retry = (code: EventLogErrorCode) => code === 'DISK_FULL' || code === 'WRITE_FAILED';
+ */
 export type EventLogErrorCode =
   | 'RECORD_TOO_LARGE'
   | 'INVALID_EVENT'
@@ -19,7 +24,9 @@ export type EventLogErrorCode =
  * }
  */
 export class EventLogError extends Error {
+  /** Always `'EventLogError'`, so logs and `util.inspect` name the class. */
   override readonly name = 'EventLogError';
+  /** What went wrong, to branch on; the message is for people. */
   readonly code: EventLogErrorCode;
 
   constructor(code: EventLogErrorCode, message: string, options?: { cause?: unknown }) {

@@ -5,20 +5,41 @@ import { EventLogError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { type EventRecord, type JsonObject, SCHEMA_VERSION } from './record.js';
 
-/** A map from event type to the schema of its `data` (zod 4 or any Standard Schema, synchronous). */
+/**
+ * A map from event type to the schema of its `data` (zod 4 or any Standard Schema, synchronous).
+ *
+ * @example
+ * import { z } from 'zod';
+ * const events = { progress: z.object({ percent: z.number() }), completed: z.object({}) } satisfies EventSchemas;
+ */
 export type EventSchemas = Record<string, StandardSchemaV1<JsonObject, JsonObject>>;
 
-/** The `data` an event type accepts: its schema's input, or any JSON object for an untyped log. */
+/**
+ * The `data` an event type accepts: its schema's input, or any JSON object for an untyped log.
+ *
+ * @example
+ * type ProgressIn = EventInput<typeof events, 'progress'>; // { percent: number }
+ */
 export type EventInput<E extends EventSchemas, K extends string> = K extends keyof E
   ? StandardSchemaV1.InferInput<E[K]>
   : JsonObject;
 
-/** The `data` an event type is written with: its schema's output. */
+/**
+ * The `data` an event type is written with: its schema's output.
+ *
+ * @example
+ * type ProgressOut = EventOutput<typeof events, 'progress'>; // { percent: number }
+ */
 export type EventOutput<E extends EventSchemas, K extends string> = K extends keyof E
   ? StandardSchemaV1.InferOutput<E[K]>
   : JsonObject;
 
-/** The event types a log accepts: the schema map's keys, or any string when there is no map. */
+/**
+ * The event types a log accepts: the schema map's keys, or any string when there is no map.
+ *
+ * @example
+ * type Types = EventType<typeof events>; // 'progress' | 'completed'
+ */
 export type EventType<E extends EventSchemas> = string extends keyof E ? string : keyof E & string;
 
 /**
@@ -57,7 +78,12 @@ export interface EventLogOptions<E extends EventSchemas = EventSchemas> {
   mode?: number;
 }
 
-/** What `emit` takes besides the type. */
+/**
+ * What `emit` takes besides the type.
+ *
+ * @example
+ * await log.emit('progress', { phase: 'build', data: { percent: 40 } } satisfies EmitOptions<{ percent: number }>);
+ */
 export interface EmitOptions<D> {
   /** @default null */
   phase?: string | null;
@@ -70,10 +96,16 @@ export interface EmitOptions<D> {
  *
  * `offset` is counted by this writer: exact while it is the only process appending, since asking the kernel
  * after every write would halve throughput. Readers (`readEvents`, `tailEvents`) always report exact offsets.
+ *
+ * @example
+ * const { record, offset, nextOffset, bytes }: EmittedEvent = await log.emit('started');
  */
 export interface EmittedEvent<R extends EventRecord = EventRecord> {
+  /** The record as written, with the fields the writer filled in (`timestamp`, `instance_id`, `seq`, ...). */
   record: R;
+  /** Byte offset of the first byte of the record's line. */
   offset: number;
+  /** Byte offset just past the record's newline. */
   nextOffset: number;
   /** Bytes written, including the newline. */
   bytes: number;
@@ -88,7 +120,9 @@ export interface EmittedEvent<R extends EventRecord = EventRecord> {
  * await log.close();
  */
 export interface EventLog<E extends EventSchemas = EventSchemas> {
+  /** The log's absolute path. */
   readonly path: string;
+  /** Written as every record's `instance_id`. */
   readonly instanceId: string;
   /**
    * Appends one record. The write happens before `emit` returns, in call order; the promise settles once

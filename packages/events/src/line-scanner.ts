@@ -10,6 +10,7 @@ import type { EventRecord } from './record.js';
  * }
  */
 export interface EventEntry<R extends EventRecord = EventRecord> {
+  /** The record, in the full shape even when the line used the original's short variant. */
   record: R;
   /** Byte offset of the first byte of the record's line. */
   offset: number;
@@ -28,10 +29,16 @@ export interface CorruptLine {
   offset: number;
   /** How many bytes were skipped (not counting the newline). */
   length: number;
+  /** Why the bytes were skipped, in words for logs. */
   reason: string;
 }
 
-/** Options shared by every reader. */
+/**
+ * Options shared by every reader.
+ *
+ * @example
+ * const options: ReaderOptions = { maxLineBytes: 1024 * 1024, onCorrupt: (c) => console.warn(c.reason) };
+ */
 export interface ReaderOptions {
   /** Called for every skipped line; readers never throw for bad content. */
   onCorrupt?: (corrupt: CorruptLine) => void;

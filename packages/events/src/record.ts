@@ -1,7 +1,17 @@
-/** The `schema_version` this library writes. Readers accept any integer version >= 1 (see PROTOCOL.md). */
+/**
+ * The `schema_version` this library writes. Readers accept any integer version >= 1 (see PROTOCOL.md).
+ *
+ * @example
+ * if (record.schema_version > SCHEMA_VERSION) console.warn('written by a newer fipc; unknown fields are kept');
+ */
 export const SCHEMA_VERSION = 1;
 
-/** A JSON object, the shape of every record's `data`. */
+/**
+ * A JSON object, the shape of every record's `data`.
+ *
+ * @example
+ * const data: JsonObject = { percent: 40, step: 'build' };
+ */
 export type JsonObject = { [key: string]: unknown };
 
 /**
@@ -18,12 +28,17 @@ export type JsonObject = { [key: string]: unknown };
  * };
  */
 export interface EventRecord<Type extends string = string, Data = JsonObject> {
+  /** Version of the record format; see {@link SCHEMA_VERSION}. */
   schema_version: number;
   /** ISO 8601 in UTC. */
   timestamp: string;
+  /** Which run, job or process instance wrote the record. */
   instance_id: string;
+  /** What happened, such as `'progress'` or `'completed'`. */
   event_type: Type;
+  /** The step of the run the event belongs to, or `null`. */
   phase: string | null;
+  /** The event's payload: a JSON object. */
   data: Data;
   /** Per-writer sequence number, from 1 for each opened log (additive field; absent in the original's records). */
   seq?: number;
@@ -37,6 +52,10 @@ const isObject = (value: unknown): value is JsonObject =>
 /**
  * Presents a parsed line as an {@link EventRecord}, accepting the original's full record and its starter
  * template's short variant `{ts, id, type, data}`. Returns a reason string when the value is no record.
+ *
+ * @example
+ * const record = toEventRecord(JSON.parse('{"ts":"2026-01-01T00:00:00Z","id":"run-1","type":"started","data":{}}'));
+ * if (typeof record !== 'string') console.log(record.event_type); // 'started'
  */
 export function toEventRecord(value: unknown): EventRecord | string {
   if (!isObject(value)) return 'not a JSON object';

@@ -10,8 +10,12 @@ import { isLineStart, NOT_LINE_START, readChunks } from './read-chunks.js';
  * Why a follower started over at offset 0 of the log.
  * `truncated`: the file shrank below the read position. `rotated`: the path now names another file (the old one
  * was drained first).
+ *
+ * @example
+ * tailEvents(path, { onReset: ({ reason, previousOffset }: TailReset) => console.warn(`${reason} at ${previousOffset}`) });
  */
 export interface TailReset {
+  /** `truncated`: the file shrank below the read position; `rotated`: the path names another file. */
   reason: 'truncated' | 'rotated';
   /** The read position in the previous file when the reset was seen. */
   previousOffset: number;

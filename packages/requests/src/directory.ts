@@ -2,7 +2,12 @@ import { lstatSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { RequestError } from './errors.js';
 
-/** The name of the requests directory inside an instance directory. */
+/**
+ * The name of the requests directory inside an instance directory.
+ *
+ * @example
+ * const files = readdirSync(join('runs/run-1', REQUESTS_DIRNAME)); // 'input-requests'
+ */
 export const REQUESTS_DIRNAME = 'input-requests';
 /**
  * Our temp files and responder heartbeats live in this private subdirectory, so that watchers of the
@@ -15,6 +20,9 @@ const checkedPrivate = new Set<string>();
 /**
  * The directory that holds the files: `<dir>/input-requests`, or `dir` itself when it is already named
  * `input-requests` (so both the instance directory and the requests directory can be passed).
+ *
+ * @example
+ * const dir = requestsDirectory('runs/run-1'); // '/abs/path/runs/run-1/input-requests'
  */
 export function requestsDirectory(dir: string): string {
   const absolute = resolve(dir);

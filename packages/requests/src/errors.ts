@@ -1,4 +1,9 @@
-/** Every code a {@link RequestError} can carry. */
+/**
+ * Every code a {@link RequestError} can carry.
+ *
+ * @example
+ * const retryable = (code: RequestErrorCode) => code === 'TIMEOUT' || code === 'IO_ERROR';
+ */
 export type RequestErrorCode =
   /** An id outside the allowlist; nothing was written. */
   | 'INVALID_ID'
@@ -32,10 +37,19 @@ export type RequestErrorCode =
   /** A file system call failed (disk full, permissions, I/O). */
   | 'IO_ERROR';
 
-/** What a failed handler wrote in its error response. */
+/**
+ * What a failed handler wrote in its error response.
+ *
+ * @example
+ * const info: ResponseErrorInfo | undefined = error instanceof RequestError ? error.responseError : undefined;
+ * console.warn(`the responder failed: ${info?.name}: ${info?.message}`);
+ */
 export interface ResponseErrorInfo {
+  /** The handler's error message. */
   message: string;
+  /** The error's class name, such as `'TypeError'`. */
   name?: string;
+  /** The error's `code`, when it had a string one. */
   code?: string;
 }
 
@@ -50,7 +64,9 @@ export interface ResponseErrorInfo {
  * }
  */
 export class RequestError extends Error {
+  /** Always `'RequestError'`, so logs and `util.inspect` name the class. */
   override readonly name = 'RequestError';
+  /** What went wrong, to branch on; the message is for people. */
   readonly code: RequestErrorCode;
   /** The request concerned, when there is one. */
   readonly requestId: string | undefined;

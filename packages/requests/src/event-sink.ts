@@ -8,6 +8,7 @@
  * await request(dir, { question: 'deploy?' }, { events });
  */
 export interface EventSink {
+  /** Appends one lifecycle event; a rejection is reported as a process warning, never fails the request. */
   emit(type: string, options?: { phase?: string | null; data?: Record<string, unknown> }): Promise<unknown>;
 }
 

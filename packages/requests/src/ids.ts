@@ -1,14 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { RequestError } from './errors.js';
 
-/** Longest accepted request id, in characters. */
+/**
+ * Longest accepted request id, in characters.
+ *
+ * @example
+ * const id = `deploy-${runId}`.slice(0, MAX_ID_LENGTH);
+ */
 export const MAX_ID_LENGTH = 128;
 
 // Letters, digits, `_`, `-` and `.`; not starting with `.` (hidden files are temp files), no `..`.
 // Everything else (`/`, `\`, `:`, NUL, spaces, non-ASCII) is refused: an id is always a safe bare file name.
 const ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
-/** Whether `id` is a valid request id (see {@link assertValidId}). */
+/**
+ * Whether `id` is a valid request id (see {@link assertValidId}).
+ *
+ * @example
+ * if (!isValidId(params.id)) return new Response('bad id', { status: 400 });
+ */
 export function isValidId(id: unknown): id is string {
   return typeof id === 'string' && id.length <= MAX_ID_LENGTH && ID.test(id) && !id.includes('..');
 }

@@ -17,17 +17,31 @@ import {
 /**
  * Where a request stands. `claimed`: a responder holds a live lease and is working on it. `expired`: its
  * `expires_at` passed without an answer (whether or not anyone wrote the expiry yet).
+ *
+ * @example
+ * const done = (status: RequestStatus) => status === 'answered' || status === 'cancelled' || status === 'expired';
  */
 export type RequestStatus = 'pending' | 'claimed' | 'answered' | 'cancelled' | 'expired';
 
-/** One request as {@link listRequests} reports it. */
+/**
+ * One request as {@link listRequests} reports it.
+ *
+ * @example
+ * const [first]: RequestInfo[] = await listRequests('runs/run-1', { status: 'pending' });
+ * if (first) console.log(first.id, first.payload, first.expiresAt);
+ */
 export interface RequestInfo {
+  /** The request id (the file name without `.json`). */
   id: string;
+  /** Where the request stands now. */
   status: RequestStatus;
+  /** The question, as the requester wrote it. */
   payload: JsonValue | undefined;
   /** JSON Schema of the expected answer. */
   schema: RequestRecord['schema'];
+  /** ISO 8601, UTC. */
   requestedAt: string;
+  /** ISO 8601, UTC, or `null` for a request that never expires. */
   expiresAt: string | null;
   /** The whole request file. */
   request: RequestRecord;
@@ -37,7 +51,12 @@ export interface RequestInfo {
   error: ResponseErrorInfo | undefined;
 }
 
-/** Options of {@link listRequests}. */
+/**
+ * Options of {@link listRequests}.
+ *
+ * @example
+ * const open = await listRequests('runs/run-1', { status: ['pending', 'claimed'] } satisfies ListOptions);
+ */
 export interface ListOptions {
   /** Only requests in this status (or these). @default every status */
   status?: RequestStatus | RequestStatus[];

@@ -1,20 +1,37 @@
 import { hostname } from 'node:os';
 import { RequestError, type ResponseErrorInfo } from './errors.js';
 
-/** Any JSON value. */
+/**
+ * Any JSON value.
+ *
+ * @example
+ * const payload: JsonValue = { question: 'Deploy?', choices: ['yes', 'no'] };
+ */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** Who wrote a file: a process on a host. */
+/**
+ * Who wrote a file: a process on a host.
+ *
+ * @example
+ * const who: ProcessInfo | undefined = (await listRequests('runs/run-1'))[0]?.request.requester;
+ */
 export interface ProcessInfo {
+  /** Process id. */
   pid: number;
+  /** `os.hostname()` of the machine (or container) it ran on. */
   host: string;
 }
 
 /**
  * A request file, `input-requests/<request_id>.json`, as written (pretty-printed, indent 2). The first four
  * fields are the original's; the rest are additive and absent from requests the original wrote.
+ *
+ * @example
+ * const record: RequestRecord = JSON.parse(readFileSync('runs/run-1/input-requests/deploy.json', 'utf8'));
+ * console.log(record.request_id, record.payload, record.schema);
  */
 export interface RequestRecord {
+  /** The request id, also the file's name. */
   request_id: string;
   /** JSON Schema (2020-12) of the expected answer; `{}` accepts anything. */
   schema: Record<string, unknown> | boolean;
@@ -26,20 +43,47 @@ export interface RequestRecord {
   payload?: JsonValue;
   /** ISO 8601, UTC; after it the request is expired. `null`: never. */
   expires_at?: string | null;
+  /** The process that asked. */
   requester?: ProcessInfo;
 }
 
-/** The one outcome of a request, `input-requests/<request_id>.response`. */
+/**
+ * The one outcome of a request, `input-requests/<request_id>.response`.
+ *
+ * @example
+ * const outcome: ResponseRecord = JSON.parse(readFileSync('runs/run-1/input-requests/deploy.response', 'utf8'));
+ * if (outcome.status === 'answered' && 'payload' in outcome) console.log(outcome.payload);
+ */
 export type ResponseRecord = {
+  /** The request this outcome closes. */
   request_id?: string;
   /** ISO 8601, UTC. */
   finished_at?: string;
+  /** The process that wrote the outcome. */
   responder?: ProcessInfo;
 } & (
-  | { status: 'answered'; payload: JsonValue }
-  | { status: 'answered'; error: ResponseErrorInfo }
-  | { status: 'cancelled'; reason?: string }
-  | { status: 'expired' }
+  | {
+      /** Answered. */
+      status: 'answered';
+      /** The answer. */
+      payload: JsonValue;
+    }
+  | {
+      /** Answered with an error: the handler threw. */
+      status: 'answered';
+      /** What the handler threw. */
+      error: ResponseErrorInfo;
+    }
+  | {
+      /** Cancelled by the requester or an operator. */
+      status: 'cancelled';
+      /** Why, for people. */
+      reason?: string;
+    }
+  | {
+      /** Expired unanswered. */
+      status: 'expired';
+    }
 );
 
 const host = hostname();

@@ -11,7 +11,12 @@ import { expiresAt, parseRequest, type RequestRecord, self, toJsonText } from '.
 import { scheduleSweep } from './sweep.js';
 import { waitForOutcome } from './wait-outcome.js';
 
-/** Options shared by {@link request} and {@link awaitResponse}. */
+/**
+ * Options shared by {@link request} and {@link awaitResponse}.
+ *
+ * @example
+ * const options: WaitOptions<typeof Approval> = { schema: Approval, signal: AbortSignal.timeout(60_000), durable: true };
+ */
 export interface WaitOptions<S extends z.ZodType = z.ZodType> {
   /** Validates the answer; a mismatch rejects with `SCHEMA_MISMATCH`. `request` also writes it as JSON Schema. */
   schema?: S;
@@ -47,7 +52,12 @@ export interface WaitOptions<S extends z.ZodType = z.ZodType> {
   retentionMs?: number;
 }
 
-/** Options of {@link request}. */
+/**
+ * Options of {@link request}.
+ *
+ * @example
+ * const options: RequestOptions<typeof Approval> = { id: 'deploy-42', schema: Approval, timeoutMs: 10 * 60_000 };
+ */
 export interface RequestOptions<S extends z.ZodType = z.ZodType> extends WaitOptions<S> {
   /**
    * The request id; a valid id that exists already (same payload) resumes waiting for that request.
@@ -56,7 +66,13 @@ export interface RequestOptions<S extends z.ZodType = z.ZodType> extends WaitOpt
   id?: string;
 }
 
-/** The answer type a schema gives: its output, or `unknown` without a schema. */
+/**
+ * The answer type a schema gives: its output, or `unknown` without a schema.
+ *
+ * @example
+ * const Approval = z.object({ approved: z.boolean() });
+ * type Approved = Answer<typeof Approval>; // { approved: boolean }
+ */
 export type Answer<S extends z.ZodType> = z.output<S>;
 
 /**
@@ -89,8 +105,18 @@ export function request<S extends z.ZodType = z.ZodUnknown>(
   return Object.assign(ask(dir, payload, id, options), { id });
 }
 
-/** The Promise `request` returns, with the request's id (to save, and resume with after a restart). */
-export type PendingAnswer<T> = Promise<T> & { readonly id: string };
+/**
+ * The Promise `request` returns, with the request's id (to save, and resume with after a restart).
+ *
+ * @example
+ * const pending: PendingAnswer<unknown> = request('runs/run-1', { question: 'Deploy?' });
+ * saveForRestart(pending.id);
+ * const answer = await pending;
+ */
+export type PendingAnswer<T> = Promise<T> & {
+  /** The request id. */
+  readonly id: string;
+};
 
 async function ask<S extends z.ZodType>(
   dir: string,

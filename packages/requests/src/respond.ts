@@ -5,7 +5,12 @@ import { closedError, DEFAULT_MAX_BYTES, type OutcomeInput, publishOutcome, read
 import { expiresAt, type RequestRecord } from './records.js';
 import { readExisting } from './request.js';
 
-/** Options of {@link respond} and {@link cancelRequest}. */
+/**
+ * Options of {@link respond} and {@link cancelRequest}.
+ *
+ * @example
+ * await respond('runs/run-1', id, { approved: true }, { durable: true } satisfies RespondOptions);
+ */
 export interface RespondOptions {
   /**
    * Largest request file read and response file written, in bytes.

@@ -12,8 +12,17 @@ import { readExisting } from './request.js';
 import { closeRequest } from './respond.js';
 import { DEFAULT_RETENTION_MS, scheduleSweep } from './sweep.js';
 
-/** What a handler gets besides the payload. */
+/**
+ * What a handler gets besides the payload.
+ *
+ * @example
+ * const handler = async (payload: unknown, { id, request, signal }: RequestContext) => {
+ *   console.log(`answering ${id} asked by ${request.requester?.pid}`);
+ *   return { approved: !signal.aborted };
+ * };
+ */
 export interface RequestContext {
+  /** The request id. */
   id: string;
   /** The whole request file (schema, requested_at, expires_at, requester, ...). */
   request: RequestRecord;
@@ -24,10 +33,20 @@ export interface RequestContext {
   signal: AbortSignal;
 }
 
-/** Answers one request: its return value (JSON) is the answer; a throw becomes an error response. */
+/**
+ * Answers one request: its return value (JSON) is the answer; a throw becomes an error response.
+ *
+ * @example
+ * const handler: RequestHandler<{ question: string }> = async ({ question }) => ({ approved: question.length < 100 });
+ */
 export type RequestHandler<P = unknown> = (payload: P, context: RequestContext) => unknown;
 
-/** Options of {@link serveRequests}. */
+/**
+ * Options of {@link serveRequests}.
+ *
+ * @example
+ * const options: ServeOptions = { signal: stop.signal, concurrency: 4, leaseMs: 30_000 };
+ */
 export interface ServeOptions {
   /** Stops the loop: running handlers are aborted and awaited, unfinished claims released at once. */
   signal?: AbortSignal;
@@ -64,7 +83,12 @@ export interface ServeOptions {
   onError?: (error: unknown, requestId: string | undefined) => void;
 }
 
-/** What a stopped {@link serveRequests} did. */
+/**
+ * What a stopped {@link serveRequests} did.
+ *
+ * @example
+ * const { answered, failed }: ServeSummary = await serveRequests('runs/run-1', handler, { signal: stop.signal });
+ */
 export interface ServeSummary {
   /** Requests whose handler returned and whose answer was published. */
   answered: number;

@@ -7,7 +7,12 @@ import { DEFAULT_MAX_BYTES } from './outcome.js';
 import { expiresAt, parseRequest } from './records.js';
 import { isAwaited } from './wait-outcome.js';
 
-/** How long finished pairs stay by default: 1 hour. */
+/**
+ * How long finished pairs stay by default: 1 hour.
+ *
+ * @example
+ * await sweepRequests('runs/run-1', { retentionMs: DEFAULT_RETENTION_MS / 2 });
+ */
 export const DEFAULT_RETENTION_MS = 60 * 60_000;
 // A temp file lives for microseconds; one this old belongs to a writer that crashed.
 const STALE_TEMP_MS = 60_000;
@@ -15,7 +20,12 @@ const STALE_TEMP_MS = 60_000;
 const STALE_HEARTBEAT_MS = 60 * 60_000;
 const SWEEP_EVERY_MS = 60_000;
 
-/** Options of {@link sweepRequests}. */
+/**
+ * Options of {@link sweepRequests}.
+ *
+ * @example
+ * const removed = await sweepRequests('runs/run-1', { retentionMs: 24 * 3_600_000 } satisfies SweepOptions);
+ */
 export interface SweepOptions {
   /**
    * Finished pairs (and expired requests) whose end is older than this are removed.

@@ -1,4 +1,9 @@
-/** Every code an {@link SseError} can carry. */
+/**
+ * Every code an {@link SseError} can carry.
+ *
+ * @example
+ * const clientError = (code: SseErrorCode) => code === 'BAD_EVENT_ID' || code === 'STALE_EVENT_ID';
+ */
 export type SseErrorCode =
   /** A `Last-Event-ID` that is not `<epoch>-<offset>` (HTTP 400). */
   | 'BAD_EVENT_ID'
@@ -24,7 +29,9 @@ export type SseErrorCode =
  * }
  */
 export class SseError extends Error {
+  /** Always `'SseError'`, so logs and `util.inspect` name the class. */
   override readonly name = 'SseError';
+  /** What went wrong, to branch on; the message is for people. */
   readonly code: SseErrorCode;
 
   constructor(code: SseErrorCode, message: string, options?: { cause?: unknown }) {

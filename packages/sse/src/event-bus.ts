@@ -1,6 +1,11 @@
 /**
  * One subscriber's view of a topic: an async iterator of the events published after it subscribed, ending
  * when the topic completes (after the events already queued), when `close()` is called or its signal aborts.
+ *
+ * @example
+ * const sub: Subscription<EventRecord> = bus.subscribe('run-1');
+ * for await (const record of sub) if (record.event_type === 'completed') sub.close();
+ * console.log(`lost ${sub.dropped} events`);
  */
 export interface Subscription<T> extends AsyncIterableIterator<T> {
   /** Events this subscriber lost because its queue was full. */
@@ -9,7 +14,12 @@ export interface Subscription<T> extends AsyncIterableIterator<T> {
   close(): void;
 }
 
-/** Options of {@link EventBus.subscribe}. */
+/**
+ * Options of {@link EventBus.subscribe}.
+ *
+ * @example
+ * const sub = bus.subscribe('run-1', { maxQueue: 100, signal: AbortSignal.timeout(60_000) } satisfies SubscribeOptions);
+ */
 export interface SubscribeOptions {
   /**
    * Events held for a subscriber that does not keep up; when full, new events are dropped for it (and
@@ -17,6 +27,7 @@ export interface SubscribeOptions {
    * @default 1000
    */
   maxQueue?: number;
+  /** Closes the subscription (its loop ends) when aborted. */
   signal?: AbortSignal;
 }
 
@@ -35,6 +46,7 @@ export interface EventBus<T> {
   publish(topic: string, event: T): number;
   /** Ends every current subscription of `topic` once it has taken what is queued (the completion sentinel). */
   complete(topic: string): void;
+  /** A new subscriber of `topic`: iterate it to receive what is published from now on. */
   subscribe(topic: string, options?: SubscribeOptions): Subscription<T>;
   /** Current subscribers of `topic`. */
   subscribers(topic: string): number;

@@ -12,7 +12,9 @@ const ID_PATTERN = /^([0-9a-f]{12})-(0|[1-9][0-9]{0,15})$/;
  * const id: EventId = { epoch: '3f2a9c0d11be', offset: 5120 };
  */
 export interface EventId {
+  /** 12 hex digits of SHA-256 over the log's first line: changes when the log is truncated or replaced. */
   epoch: string;
+  /** Byte offset just past the record: where a resume starts reading. */
   offset: number;
 }
 

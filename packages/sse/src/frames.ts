@@ -1,7 +1,19 @@
 import type { EventRecord } from '@fipc/events';
 
-/** Names of the control events this package sends; `fipc:` is reserved (see PROTOCOL.md section 5). */
+/**
+ * Name of the control event sent before a log that was truncated or replaced is streamed again from its start;
+ * `fipc:` is reserved (see PROTOCOL.md section 5).
+ *
+ * @example
+ * source.addEventListener(RESET_EVENT, () => clearTheProgressView());
+ */
 export const RESET_EVENT = 'fipc:reset';
+/**
+ * Name of the control event sent when the log did not appear within `waitForFileMs`; the stream then ends.
+ *
+ * @example
+ * source.addEventListener(TIMEOUT_EVENT, () => source.close());
+ */
 export const TIMEOUT_EVENT = 'fipc:timeout';
 
 // CR and LF end an SSE field: a name containing one would let a record inject fields or whole events.

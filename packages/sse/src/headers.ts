@@ -1,4 +1,9 @@
-/** The response headers of every event stream. */
+/**
+ * The response headers of every event stream.
+ *
+ * @example
+ * res.writeHead(200, SSE_HEADERS);
+ */
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/event-stream; charset=utf-8',
   'Cache-Control': 'no-store',

@@ -1,7 +1,12 @@
 import type { CorruptLine, EventRecord } from '@fipc/events';
 import { SseError } from './errors.js';
 
-/** Which records match: one event type, several, or a predicate. */
+/**
+ * Which records match: one event type, several, or a predicate.
+ *
+ * @example
+ * const terminal: RecordMatcher = (record) => record.event_type === 'completed' || record.phase === 'abort';
+ */
 export type RecordMatcher = string | readonly string[] | ((record: EventRecord) => boolean);
 
 /**

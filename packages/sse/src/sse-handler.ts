@@ -5,7 +5,12 @@ import { resolveOptions, type SseStreamOptions } from './options.js';
 import { prepare } from './prepare.js';
 import { Session } from './session.js';
 
-/** Picks the log of a request: a path, or `undefined` for 404. May be async (e.g. a permission check). */
+/**
+ * Picks the log of a request: a path, or `undefined` for 404. May be async (e.g. a permission check).
+ *
+ * @example
+ * const resolveLogPath: ResolveLogPath = (req) => (req.url === '/events' ? 'run/events.jsonl' : undefined);
+ */
 export type ResolveLogPath<Req extends IncomingMessage = IncomingMessage> = (
   request: Req,
 ) => string | undefined | Promise<string | undefined>;

@@ -1,6 +1,11 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 
-/** Every code a {@link StateError} can carry. */
+/**
+ * Every code a {@link StateError} can carry.
+ *
+ * @example
+ * const missing = (code: StateErrorCode) => code === 'NOT_FOUND';
+ */
 export type StateErrorCode =
   /** `readState`: there is no file at the path (or its directory is missing). */
   | 'NOT_FOUND'
@@ -35,7 +40,9 @@ export type StateErrorCode =
  * }
  */
 export class StateError extends Error {
+  /** Always `'StateError'`, so logs and `util.inspect` name the class. */
   override readonly name = 'StateError';
+  /** What went wrong, to branch on; the message is for people. */
   readonly code: StateErrorCode;
   /** The file the operation was about. */
   readonly path: string;

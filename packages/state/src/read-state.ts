@@ -4,7 +4,12 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { StateError } from './errors.js';
 import { type FieldsOf, parseSnapshot, type Snapshot } from './snapshot.js';
 
-/** Options of {@link readState}. */
+/**
+ * Options of {@link readState}.
+ *
+ * @example
+ * const options: ReadStateOptions<typeof Progress> = { schema: Progress };
+ */
 export interface ReadStateOptions<S extends StandardSchemaV1 | undefined = undefined> {
   /** Validates the caller's fields (zod 4 or any Standard Schema); the result holds the schema's output. */
   schema?: S;

@@ -2,10 +2,20 @@ import { basename, dirname } from 'node:path';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { StateError } from './errors.js';
 
-/** A JSON object: what a snapshot's own fields are when no schema says more. */
+/**
+ * A JSON object: what a snapshot's own fields are when no schema says more.
+ *
+ * @example
+ * const fields: JsonObject = { status: 'running', percent: 40 };
+ */
 export type JsonObject = { [key: string]: unknown };
 
-/** The two fields every `state.json` carries beside the caller's, as the original writes them. */
+/**
+ * The two fields every `state.json` carries beside the caller's, as the original writes them.
+ *
+ * @example
+ * const { instance_id, updated_at }: StateMeta = await readState('run-1/state.json');
+ */
 export interface StateMeta {
   /** The instance the state belongs to. */
   instance_id: string;
@@ -13,10 +23,21 @@ export interface StateMeta {
   updated_at: string;
 }
 
-/** A snapshot as read back: the caller's fields plus {@link StateMeta}. */
+/**
+ * A snapshot as read back: the caller's fields plus {@link StateMeta}.
+ *
+ * @example
+ * const state: Snapshot<{ percent: number }> = await readState('run-1/state.json', { schema: Progress });
+ * console.log(state.percent, state.updated_at);
+ */
 export type Snapshot<T = JsonObject> = Omit<T, keyof StateMeta> & StateMeta;
 
-/** The caller's fields: the schema's output type, or any JSON object without one. */
+/**
+ * The caller's fields: the schema's output type, or any JSON object without one.
+ *
+ * @example
+ * type Fields = FieldsOf<typeof Progress>; // { percent: number } for Progress = z.object({ percent: z.number() })
+ */
 export type FieldsOf<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : JsonObject;
 
 /** Adds `instance_id` (kept if the caller gave one) and a fresh `updated_at`, in the original's field order. */

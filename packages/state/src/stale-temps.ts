@@ -2,7 +2,12 @@ import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tempPattern } from './temp-name.js';
 
-/** Options of {@link cleanStaleTemps}. */
+/**
+ * Options of {@link cleanStaleTemps}.
+ *
+ * @example
+ * const removed = cleanStaleTemps('run-1/state.json', { olderThanMs: 5 * 60_000 } satisfies CleanStaleTempsOptions);
+ */
 export interface CleanStaleTempsOptions {
   /**
    * Only temp files whose last modification is at least this old are removed. A live write keeps its temp file

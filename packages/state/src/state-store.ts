@@ -6,7 +6,12 @@ import type { FieldsOf, JsonObject, Snapshot } from './snapshot.js';
 import { cleanStaleTemps } from './stale-temps.js';
 import { type WriteStateOptions, writeState, writeStateSync } from './write-state.js';
 
-/** Options of {@link openStateStore}. */
+/**
+ * Options of {@link openStateStore}.
+ *
+ * @example
+ * const options: StateStoreOptions<typeof Progress> = { schema: Progress, minIntervalMs: 100, durable: true };
+ */
 export interface StateStoreOptions<S extends StandardSchemaV1 | undefined = undefined>
   extends Omit<WriteStateOptions, 'schema'> {
   /** Validates each snapshot that is about to be written (the one that lands, not every call). */
@@ -22,7 +27,13 @@ export interface StateStoreOptions<S extends StandardSchemaV1 | undefined = unde
   flushOnExit?: boolean;
 }
 
-/** What one call's write became: the version that actually landed, which may include later calls. */
+/**
+ * What one call's write became: the version that actually landed, which may include later calls.
+ *
+ * @example
+ * const { requested, version, snapshot }: Landed<{ percent: number }> = await store.update({ percent: 50 });
+ * if (version > requested) console.log('coalesced with later updates into', snapshot);
+ */
 export interface Landed<T> {
   /** The version this call asked for (1 for the first `set`/`update` of the store, and so on). */
   requested: number;
@@ -32,7 +43,14 @@ export interface Landed<T> {
   snapshot: Snapshot<T>;
 }
 
-/** A coalescing writer of one state file; see {@link openStateStore}. */
+/**
+ * A coalescing writer of one state file; see {@link openStateStore}.
+ *
+ * @example
+ * const store: StateStore<{ percent: number }> = await openStateStore('run-1/state.json', { schema: Progress });
+ * store.update({ percent: 10 });
+ * await store.close();
+ */
 export interface StateStore<T> {
   /** The latest fields asked for (landed or not). */
   readonly current: T;

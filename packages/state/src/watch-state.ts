@@ -4,7 +4,12 @@ import { StateError } from './errors.js';
 import { readStateBytesSync } from './read-state.js';
 import { type FieldsOf, parseSnapshot, type Snapshot } from './snapshot.js';
 
-/** Options of {@link watchState}. */
+/**
+ * Options of {@link watchState}.
+ *
+ * @example
+ * const options: WatchStateOptions<typeof Progress> = { schema: Progress, signal: AbortSignal.timeout(60_000) };
+ */
 export interface WatchStateOptions<S extends StandardSchemaV1 | undefined = undefined> {
   /** Validates each snapshot's fields; a snapshot the schema rejects is skipped (see `onInvalid`). */
   schema?: S;

@@ -20,7 +20,12 @@ import { type JsonObject, type Snapshot, serialize, stamp, validate } from './sn
 import { cleanStaleTemps } from './stale-temps.js';
 import { tempPath } from './temp-name.js';
 
-/** Options of {@link writeState} and {@link writeStateSync}. */
+/**
+ * Options of {@link writeState} and {@link writeStateSync}.
+ *
+ * @example
+ * await writeState('run-1/state.json', { percent: 100 }, { durable: true } satisfies WriteStateOptions);
+ */
 export interface WriteStateOptions {
   /**
    * `true`: `fdatasync` the temp file before the rename and `fsync` the directory after it, so the new snapshot

@@ -1,0 +1,38 @@
+// Type-checked by `pnpm smoke` against the packed @fipc/events, with moduleResolution NodeNext and Bundler.
+import {
+  type EventEntry,
+  EventLogError,
+  type EventLogErrorCode,
+  type EventRecord,
+  openEventLog,
+  readEvents,
+  type StandardSchemaV1,
+  tailEvents,
+} from '@fipc/events';
+
+declare const progress: StandardSchemaV1<{ percent: number }>;
+const log = openEventLog('run/events.jsonl', { instanceId: 'run-1', events: { progress } });
+
+export async function typed(): Promise<number> {
+  const { record, offset }: { record: EventRecord<'progress', { percent: number }>; offset: number } =
+    await log.emit('progress', { data: { percent: 40 } });
+  // @ts-expect-error: the data must match the schema
+  await log.emit('progress', { data: { percent: 'forty' } });
+  // @ts-expect-error: only the declared event types can be emitted
+  await log.emit('unknown');
+  return record.data.percent + offset;
+}
+
+export async function read(signal: AbortSignal): Promise<string[]> {
+  const types: string[] = [];
+  for await (const entry of readEvents('run/events.jsonl')) types.push(entry.record.event_type);
+  for await (const entry of tailEvents('run/events.jsonl', { from: 'end', signal })) {
+    const { record, nextOffset }: EventEntry = entry;
+    types.push(`${record.event_type}@${nextOffset}`);
+  }
+  return types;
+}
+
+export function code(error: unknown): EventLogErrorCode | undefined {
+  return error instanceof EventLogError ? error.code : undefined;
+}

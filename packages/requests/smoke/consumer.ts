@@ -1,0 +1,44 @@
+// Type-checked by `pnpm smoke` against the packed @fipc/requests, with moduleResolution NodeNext and Bundler.
+import {
+  listRequests,
+  RequestError,
+  type RequestErrorCode,
+  type RequestInfo,
+  type RequestStatus,
+  request,
+  respond,
+  type ServeSummary,
+  serveRequests,
+} from '@fipc/requests';
+import { z } from 'zod';
+
+const Approval = z.object({ approved: z.boolean() });
+
+export async function ask(signal: AbortSignal): Promise<boolean> {
+  const pending = request('runs/run-1', { question: 'Deploy?' }, { schema: Approval, signal });
+  const id: string = pending.id;
+  const answer = await pending;
+  void id;
+  const approved: boolean = answer.approved;
+  // @ts-expect-error: the schema has no such field
+  answer.reason;
+  return approved;
+}
+
+export async function serve(signal: AbortSignal): Promise<number> {
+  const summary: ServeSummary = await serveRequests(
+    'runs/run-1',
+    async (_payload, { id, signal: handlerSignal }) => ({
+      approved: id.length > 0 && !handlerSignal.aborted,
+    }),
+    { signal, concurrency: 2 },
+  );
+  const pending: RequestInfo[] = await listRequests('runs/run-1', { status: 'pending' });
+  const status: RequestStatus | undefined = pending[0]?.status;
+  await respond('runs/run-1', pending[0]?.id ?? 'none', { approved: status === 'pending' });
+  return summary.answered + summary.failed;
+}
+
+export function code(error: unknown): RequestErrorCode | undefined {
+  return error instanceof RequestError ? error.code : undefined;
+}

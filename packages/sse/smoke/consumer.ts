@@ -1,0 +1,44 @@
+// Type-checked by `pnpm smoke` against the packed @fipc/sse, with moduleResolution NodeNext and Bundler.
+import { createServer } from 'node:http';
+import type { EventRecord } from '@fipc/events';
+import {
+  createEventBus,
+  createSseStream,
+  type EventBus,
+  type EventId,
+  parseEventId,
+  SseError,
+  type SseErrorCode,
+  type SseStreamOptions,
+  sseHandler,
+  sseResponse,
+} from '@fipc/sse';
+
+const options: SseStreamOptions = {
+  terminal: ['completed', 'failed'],
+  filter: (r: EventRecord) => r.phase !== 'debug',
+};
+// @ts-expect-error: staleId is 'restart' or 'gone'
+const wrong: SseStreamOptions = { staleId: 'never' };
+
+export function serve(): void {
+  createServer(sseHandler((req) => `runs/${req.url?.slice(1)}/events.jsonl`, options)).listen(0, '127.0.0.1');
+}
+
+export function edge(request: Request): Response {
+  const stream: ReadableStream<Uint8Array> = createSseStream('run/events.jsonl', options);
+  void stream;
+  return sseResponse('run/events.jsonl', request, options);
+}
+
+export function ids(id: string): number | undefined {
+  const parsed: EventId | undefined = parseEventId(id);
+  const bus: EventBus<EventRecord> = createEventBus<EventRecord>();
+  bus.complete('run-1');
+  return parsed?.offset;
+}
+
+export function code(error: unknown): SseErrorCode | undefined {
+  return error instanceof SseError ? error.code : undefined;
+}
+export { wrong };
