@@ -33,7 +33,8 @@ describe('demo-server API', () => {
 
     const question = await waitForQuestion(server, id);
     expect(question.question).toBe('Deploy Release 2.0 to production?');
-    expect(await waitForRun(server, id, () => true)).toMatchObject({
+    // The worker writes the question file, then the state that says it waits for it.
+    expect(await waitForRun(server, id, (run) => run.status === 'waiting')).toMatchObject({
       status: 'waiting',
       request_id: question.id,
     });
