@@ -1,16 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type CorruptLine,
-  type EventEntry,
-  openEventLog,
-  readEvents,
-  type TailReset,
-  tailEvents,
-} from '@fipc/events';
+import { type CorruptLine, type EventEntry, openEventLog, readEvents } from '@fipc/events';
 import { runTs, spawnTs, tempDir, tsNodeArgs, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
+import { follow } from './helpers.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
@@ -20,33 +14,6 @@ async function readAll(path: string, from = 0) {
   for await (const entry of readEvents(path, { from, onCorrupt: (c) => corrupt.push(c) }))
     entries.push(entry);
   return { entries, corrupt };
-}
-
-/** Follows `path` in this process until aborted, collecting entries, resets and corrupt lines. */
-function follow(path: string, options: { from?: 'start' | 'end' | number } = {}) {
-  const controller = new AbortController();
-  const entries: EventEntry[] = [];
-  const resets: TailReset[] = [];
-  const corrupt: CorruptLine[] = [];
-  const done = (async () => {
-    for await (const entry of tailEvents(path, {
-      ...options,
-      signal: controller.signal,
-      onReset: (r) => resets.push(r),
-      onCorrupt: (c) => corrupt.push(c),
-    }))
-      entries.push(entry);
-  })();
-  return {
-    entries,
-    resets,
-    corrupt,
-    done,
-    stop: () => {
-      controller.abort();
-      return done;
-    },
-  };
 }
 
 describe('several processes appending to one log', () => {

@@ -1,39 +1,13 @@
 import { appendFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CorruptLine, type EventEntry, openEventLog, type TailReset, tailEvents } from '@fipc/events';
+import { openEventLog, tailEvents } from '@fipc/events';
 import { tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
+import { follow } from './helpers.js';
 
 const record = (type: string) =>
   `{"schema_version":1,"timestamp":"2026-01-01T00:00:00.000Z","instance_id":"i","event_type":"${type}","phase":null,"data":{}}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function follow(path: string, from?: 'start' | 'end' | number) {
-  const controller = new AbortController();
-  const entries: EventEntry[] = [];
-  const resets: TailReset[] = [];
-  const corrupt: CorruptLine[] = [];
-  const done = (async () => {
-    for await (const entry of tailEvents(path, {
-      from,
-      signal: controller.signal,
-      onReset: (r) => resets.push(r),
-      onCorrupt: (c) => corrupt.push(c),
-    }))
-      entries.push(entry);
-  })();
-  const types = () => entries.map((e) => e.record.event_type);
-  return {
-    entries,
-    resets,
-    corrupt,
-    types,
-    stop: () => {
-      controller.abort();
-      return done;
-    },
-  };
-}
 
 describe('tailEvents', () => {
   it("from: 'end' and from: <offset> on an existing log", async () => {
