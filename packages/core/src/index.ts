@@ -1,0 +1,53 @@
+export type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec';
+export { onAbort } from './abort.js';
+export {
+  type AtomicWriteOptions,
+  checkReplaceable,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './atomic-write.js';
+export { ChangeHints } from './change-hints.js';
+export {
+  type HintListener,
+  rewatchDirectory,
+  watchDirectory,
+  watchedDirectories,
+} from './directory-watch.js';
+export { type CommonErrorCode, errnoCode, FipcError, type FipcErrorOptions, fsError } from './errors.js';
+export { isJsonObject, type JsonObject, parseJsonBytes, toJson } from './json.js';
+export {
+  DEFAULT_MAX_LINE_BYTES,
+  LineScanner,
+  type LineScannerOptions,
+  type OnLine,
+  TOO_LONG,
+} from './line-scanner.js';
+export {
+  DEFAULT_POLL_MS,
+  type Durability,
+  durabilityOption,
+  type OnSkip,
+  positiveMs,
+  type Skip,
+} from './options.js';
+export { type EventEntry, parseRecordLine } from './parse-line.js';
+export {
+  openRegularSync,
+  READ_REGULAR,
+  type ReadFileOptions,
+  readJsonFile,
+  readJsonFileSync,
+  readRegularFile,
+  readRegularFileSync,
+} from './read-file.js';
+export {
+  CHUNK_BYTES,
+  isLineStart,
+  lastLineEnd,
+  NOT_LINE_START,
+  type ReadLinesOptions,
+  readLines,
+} from './read-lines.js';
+export { type EventRecord, SCHEMA_VERSION, toEventRecord } from './record.js';
+export { formatIssues, isStandardSchema, type Validated, validate, validateSync } from './schema.js';
+export { syncDirectory, syncDirectorySync } from './sync-directory.js';

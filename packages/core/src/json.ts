@@ -1,0 +1,64 @@
+import { FipcError } from './errors.js';
+
+/**
+ * A JSON object, as parsed: the shape of a record's `data`, a snapshot, a request payload.
+ *
+ * @example
+ * const data: JsonObject = { percent: 40, step: 'build' };
+ */
+export type JsonObject = { [key: string]: unknown };
+
+/**
+ * Whether `value` is a JSON object (not an array, not `null`).
+ *
+ * @example
+ * if (!isJsonObject(value)) throw new TypeError('not an object');
+ */
+export const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// The one UTF-8 policy: bytes that are not UTF-8 are malformed, never decoded lossily.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes strict UTF-8 and parses JSON. Throws `INVALID_JSON` for invalid UTF-8, an empty input or bad JSON.
+ *
+ * @example
+ * const value = parseJsonBytes(Buffer.from('{"a":1}')); // { a: 1 }
+ */
+export function parseJsonBytes(bytes: Uint8Array, path?: string): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch (error) {
+    throw new FipcError('INVALID_JSON', `not valid UTF-8${where(path)}`, { cause: error, path });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const why = text.trim() === '' ? 'empty' : 'not valid JSON';
+    throw new FipcError('INVALID_JSON', `${why}${where(path)}`, { cause: error, path });
+  }
+}
+
+/**
+ * Serialises a value as compact JSON; a cycle, a BigInt, a throwing `toJSON` or a non-JSON top level becomes a
+ * `SCHEMA_MISMATCH` error instead of a `TypeError`.
+ *
+ * @example
+ * const line = `${toJson({ a: 1 })}\n`;
+ */
+export function toJson(value: unknown, space?: number): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, undefined, space);
+  } catch (error) {
+    throw new FipcError('SCHEMA_MISMATCH', `not serialisable as JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (text === undefined) throw new FipcError('SCHEMA_MISMATCH', 'not serialisable as JSON');
+  return text;
+}
+
+const where = (path: string | undefined) => (path ? ` (${path})` : '');
