@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CliError } from './errors.js';
 
@@ -45,21 +45,49 @@ export function secondsArgument(text: string, what: string): number {
   return Math.ceil(value * 1000);
 }
 
-/** A log given as its instance directory means the `events.jsonl` inside it (PROTOCOL.md section 1). */
+/** The rule of {@link instanceFile}, for the commands' help. */
+export const PATH_RULE = [
+  "A bare name (no extension: run-1, runs/run-1), an existing directory or a path ending in '/' is an",
+  'instance directory, created when writing; any other path (run-1/events.jsonl, s.json) is that file.',
+].join('\n');
+
+/**
+ * An instance directory argument (`fipc request`, `pending`, `respond`): an existing file there is refused
+ * rather than misread.
+ */
+export function directoryArgument(path: string): string {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats && !stats.isDirectory()) {
+    throw new CliError('USAGE', `${path} is a file, not an instance directory`);
+  }
+  return path;
+}
+
+/**
+ * The log a `<log>` argument names (PROTOCOL.md section 1): see {@link instanceFile}.
+ *
+ * @example
+ * logPath('run-1'); // 'run-1/events.jsonl' (a bare name is an instance directory)
+ */
 export function logPath(path: string): string {
-  return inDirectory(path, 'events.jsonl');
+  return instanceFile(path, 'events.jsonl');
 }
 
-/** A state file given as its instance directory means the `state.json` inside it. */
+/** The snapshot a `<file>` argument names: see {@link instanceFile}. */
 export function statePath(path: string): string {
-  return inDirectory(path, 'state.json');
+  return instanceFile(path, 'state.json');
 }
 
-// A path ending in `/` names a directory even before it exists (a follower may wait for it).
-function inDirectory(path: string, name: string): string {
-  return path.endsWith('/') || statSync(path, { throwIfNoEntry: false })?.isDirectory()
-    ? join(path, name)
-    : path;
+/**
+ * The one rule every command applies to a path argument, so a bare name means the same thing to each: an
+ * existing directory, a path ending in `/` and a name without an extension that does not exist yet
+ * (`run-1`, `runs/run-1`) are an instance directory, meaning the `name` file inside it; anything else
+ * (`run-1/events.jsonl`, `s.json`, an existing file) is that file.
+ */
+export function instanceFile(path: string, name: string): string {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (path.endsWith('/') || stats?.isDirectory()) return join(path, name);
+  return stats || extname(path) ? path : join(path, name);
 }
 
 async function readAll(stream: Readable): Promise<string> {

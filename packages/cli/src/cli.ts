@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Command, commandHelp, type Parsed } from './command.js';
+import { completion } from './commands/completion.js';
 import { emit } from './commands/emit.js';
 import { pending, requestCommand, respondCommand } from './commands/requests.js';
 import { serve } from './commands/serve.js';
@@ -27,6 +28,7 @@ export const commands: readonly Command[] = [
   pending,
   respondCommand,
   serve,
+  completion,
 ];
 
 const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];

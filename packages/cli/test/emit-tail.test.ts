@@ -48,12 +48,25 @@ describe('fipc emit', { timeout: 300_000 }, () => {
     expect(human.stdout).not.toContain('\x1b[');
 
     const raw = await sh(`fipc tail ${dir} --json`);
+    const entries = raw.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    expect(entries.map((entry) => entry.record)).toEqual(written);
+    // Each line says where its record starts and where the next read resumes (a checkpoint for --from).
+    const ends = [...readFileSync(log, 'utf8').matchAll(/\n/g)].map((match) => match.index + 1);
+    expect(entries.map((entry) => [entry.offset, entry.nextOffset])).toEqual([
+      [0, ends[0]],
+      [ends[0], ends[1]],
+      [ends[1], ends[2]],
+    ]);
+    const resumed = await sh(`fipc tail ${dir} --json --from ${entries[1].nextOffset}`);
     expect(
-      raw.stdout
+      resumed.stdout
+        .trim()
         .split('\n')
-        .filter(Boolean)
         .map((line) => JSON.parse(line)),
-    ).toEqual(written);
+    ).toEqual([entries[2]]);
   });
 
   it('takes an instance directory, names the instance after it, and prints what it wrote with --json', async () => {
@@ -137,7 +150,7 @@ describe('fipc tail', { timeout: 300_000 }, () => {
       text!
         .trim()
         .split('\n')
-        .map((line) => JSON.parse(line).event_type);
+        .map((line) => JSON.parse(line).record.event_type);
     expect(types(filtered)).toEqual(['a', 'a', 'c']);
     expect(types(fromOffset)).toEqual(['b', 'a', 'c', 'short']);
     expect(fromEnd).toBe('');
@@ -160,7 +173,7 @@ describe('fipc tail', { timeout: 300_000 }, () => {
       stdout
         .trim()
         .split('\n')
-        .map((line) => JSON.parse(line).event_type),
+        .map((line) => JSON.parse(line).record.event_type),
     ).toEqual(['a', 'b']);
     expect(stderr.trim().split('\n')).toEqual([
       `fipc: ${log}: skipped 8 bytes at offset ${size}: invalid JSON`,
@@ -235,7 +248,11 @@ describe('fipc tail', { timeout: 300_000 }, () => {
       follower.process.kill(signal);
       const { code, stderr } = await follower.done;
       expect(code).toBe(0);
-      expect(follower.lines.map((line) => JSON.parse(line).event_type)).toEqual(['one', 'two', 'three']);
+      expect(follower.lines.map((line) => JSON.parse(line).record.event_type)).toEqual([
+        'one',
+        'two',
+        'three',
+      ]);
       expect(stderr).not.toMatch(/error|at .*:\d+/i);
     },
   );

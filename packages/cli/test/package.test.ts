@@ -35,7 +35,7 @@ describe('runCli, embedded', () => {
     const io = { stdout: out.stream, stderr: err.stream };
     expect(await runCli(['emit', log, 'ping', '--data', '{"n":1}'], io)).toBe(ExitCode.OK);
     expect(await runCli(['tail', log, '--json'], io)).toBe(ExitCode.OK);
-    expect(JSON.parse(out.text())).toMatchObject({ event_type: 'ping', data: { n: 1 } });
+    expect(JSON.parse(out.text()).record).toMatchObject({ event_type: 'ping', data: { n: 1 } });
     expect(await runCli(['tail', `${log}.missing`], io)).toBe(ExitCode.NOT_FOUND);
     expect(err.text()).toBe(`fipc tail: no such log: ${log}.missing\n`);
   });

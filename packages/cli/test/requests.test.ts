@@ -165,7 +165,7 @@ describe('fipc request, pending, respond', { timeout: 600_000 }, () => {
       tailed.stdout.split('\n').slice(0, 6).join('\n'),
       tailed.stdout.split('\n').slice(6),
     ];
-    const records = jsonLines(raw);
+    const records = jsonLines(raw).map((entry) => entry.record);
     expect(records.map((r) => r.event_type)).toEqual([
       'started',
       'progress',

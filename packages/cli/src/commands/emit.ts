@@ -1,5 +1,5 @@
 import { openEventLog } from '@fipc/events';
-import { jsonObjectArgument, logPath } from '../arguments.js';
+import { jsonObjectArgument, logPath, PATH_RULE } from '../arguments.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
 
@@ -9,10 +9,10 @@ export const emit: Command = {
   summary: 'Append one event record to a log.',
   args: ['<log>', '<event_type>'],
   description: [
-    'Appends one record to <log>, creating the file and its directory when missing. <log> is a file, or an',
-    "instance directory (an existing one, or a path ending in '/') meaning the events.jsonl inside it. The",
-    'record is one write(2) on an O_APPEND descriptor, so it never interleaves with records of other writing',
-    'processes. Prints nothing unless --json is given.',
+    'Appends one record to <log>, creating the file and its directory when missing. The record is one',
+    'write(2) on an O_APPEND descriptor, so it never interleaves with records of other writing processes.',
+    'Prints nothing unless --json is given.',
+    `<log> is an events.jsonl or an instance directory meaning its events.jsonl. ${PATH_RULE}`,
   ].join('\n'),
   options: {
     phase: { type: 'string', value: 'P', description: 'the step of the job (default: null)' },

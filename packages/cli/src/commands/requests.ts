@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { RequestInfo, RequestStatus } from '@fipc/requests';
-import { jsonArgument, secondsArgument } from '../arguments.js';
+import { directoryArgument, jsonArgument, secondsArgument } from '../arguments.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -44,7 +44,7 @@ export const requestCommand: Command = {
     const timeoutMs =
       values.timeout === undefined ? undefined : secondsArgument(values.timeout as string, '--timeout');
     const { request } = await import('@fipc/requests');
-    const answer = await request(dir!, payload, {
+    const answer = await request(directoryArgument(dir!), payload, {
       id: values.id as string | undefined,
       timeoutMs,
       durable: Boolean(values.durable),
@@ -95,7 +95,7 @@ export const pending: Command = {
     }
     if (!existsSync(dir!)) throw new CliError('NOT_FOUND', `no such directory: ${dir}`);
     const { listRequests } = await import('@fipc/requests');
-    const list = await listRequests(dir!, { status: wanted as RequestStatus[] });
+    const list = await listRequests(directoryArgument(dir!), { status: wanted as RequestStatus[] });
     for (const info of list)
       await context.out(values.json ? JSON.stringify(jsonOf(info)) : line(info, context.color));
     return ExitCode.OK;
@@ -155,7 +155,7 @@ export const respondCommand: Command = {
     const payload = await jsonArgument(json!, '<json>', context.stdin);
     if (!existsSync(dir!)) throw new CliError('NOT_FOUND', `no such directory: ${dir}`);
     const { respond } = await import('@fipc/requests');
-    await respond(dir!, id!, payload, { durable: Boolean(values.durable) });
+    await respond(directoryArgument(dir!), id!, payload, { durable: Boolean(values.durable) });
     return ExitCode.OK;
   },
 };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import { integerArgument, logPath } from '../arguments.js';
+import { integerArgument, logPath, PATH_RULE } from '../arguments.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { hostChecker, isLoopback, tokenChecker } from '../server/access.js';
@@ -13,10 +13,11 @@ export const serve: Command = {
   summary: 'Serve a log as Server-Sent Events, with a live page for browsers.',
   args: ['<log-or-dir>'],
   description: [
-    'Streams the records of <log-or-dir> (a log file, or an instance directory meaning its events.jsonl)',
-    'as Server-Sent Events at /events (event: the event type, data: the record, id: its resume point; a',
-    'client that reconnects with Last-Event-ID gets exactly the records it missed), and a page at / that',
-    'shows them live. Prints the URLs on stdout, then runs until SIGINT or SIGTERM (exit 0).',
+    'Streams the records of <log-or-dir> as Server-Sent Events at /events (event: the event type, data: the',
+    'record, id: its resume point; a client that reconnects with Last-Event-ID gets exactly the records it',
+    'missed), and a page at / that shows them live. Prints the URLs on stdout, then runs until SIGINT or',
+    'SIGTERM (exit 0).',
+    `<log-or-dir> is an events.jsonl or an instance directory meaning its events.jsonl. ${PATH_RULE}`,
     '',
     'Security: binds 127.0.0.1 unless --host says otherwise, and refuses requests whose Host header names',
     'another machine (DNS rebinding). Any other host needs a token (--token or the FIPC_TOKEN variable,',

@@ -1,10 +1,14 @@
-import { existsSync } from 'node:fs';
-import { jsonObjectArgument, statePath } from '../arguments.js';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { jsonObjectArgument, PATH_RULE, statePath } from '../arguments.js';
 import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { formatTime, paint, summarize } from '../format.js';
 
-const fileHelp =
-  "<file> is a state.json, or an instance directory (existing, or a path ending in '/') meaning its state.json.";
+const fileHelp = `<file> is a state.json or an instance directory meaning its state.json. ${PATH_RULE}`;
+
+// What readState says about a file that is there but is not a snapshot (an event log, any other data).
+const notSnapshot = new Set(['INVALID_JSON', 'SCHEMA_MISMATCH', 'TOO_LARGE']);
 
 /** `fipc state get`: prints the current snapshot. */
 export const stateGet: Command = {
@@ -35,7 +39,8 @@ export const stateSet: Command = {
     'Writes <json> (an object) as the new snapshot, adding instance_id and updated_at: a temp file beside',
     'the target is renamed over it, so readers see the old or the new snapshot, never a mix. With --merge,',
     "the fields are merged into the current snapshot's (a read then a write: not atomic against other",
-    "writers). '-' reads the JSON from stdin.",
+    "writers). '-' reads the JSON from stdin. A file there that is not a snapshot (an event log, any other",
+    'data) is never replaced: exit 4, the file untouched.',
     fileHelp,
   ].join('\n'),
   options: {
@@ -56,13 +61,21 @@ export const stateSet: Command = {
     const { readState, StateError, writeState } = await import('@fipc/state');
     const path = statePath(file!);
     let fields: Record<string, unknown> = await jsonObjectArgument(json!, '<json>', context.stdin);
-    if (values.merge) {
-      const current = await readState(path).catch((error: unknown) => {
-        if (error instanceof StateError && error.code === 'NOT_FOUND') return {};
-        throw error;
-      });
-      fields = { ...current, ...fields };
-    }
+    // Only a snapshot (or nothing) may be replaced: `fipc emit x` then `fipc state set x` once lost the log.
+    const current = await readState(path).catch((error: unknown) => {
+      if (!(error instanceof StateError)) throw error;
+      if (error.code === 'NOT_FOUND') return {};
+      if (notSnapshot.has(error.code)) {
+        throw new CliError(
+          'INVALID_DATA',
+          `${path} exists and is not a state snapshot (${error.message}); refusing to replace it`,
+          { cause: error },
+        );
+      }
+      throw error;
+    });
+    if (values.merge) fields = { ...current, ...fields };
+    mkdirSync(dirname(path), { recursive: true });
     const written = await writeState(path, fields, {
       durable: Boolean(values.durable),
       instanceId: values.instance as string | undefined,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type CorruptLine, type EventEntry, readEvents, tailEvents } from '@fipc/events';
-import { integerArgument, logPath } from '../arguments.js';
+import { integerArgument, logPath, PATH_RULE } from '../arguments.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { formatRecord } from '../format.js';
@@ -11,12 +11,13 @@ export const tail: Command = {
   summary: 'Print the records of a log, optionally following it as it grows.',
   args: ['<log>'],
   description: [
-    "Prints one line per record of <log> (a file, or an instance directory, existing or ending in '/',",
-    'meaning its events.jsonl): time, event type, phase (- when none) and a short summary of the data;',
-    '--json prints each record as one line of JSON instead. Corrupt lines are skipped and reported on',
+    'Prints one line per record of <log>: time, event type, phase (- when none) and a short summary of the',
+    'data. --json prints one JSON object per record instead, {"offset","nextOffset","record"}: a script',
+    'that saves nextOffset resumes after that record with --from. Corrupt lines are skipped and reported on',
     'stderr. With --follow, waits for new records (and for the file to appear) until interrupted by SIGINT',
     'or SIGTERM, then exits with 0; a truncated or replaced log is reported on stderr and read again from',
     'its start.',
+    `<log> is an events.jsonl or an instance directory meaning its events.jsonl. ${PATH_RULE}`,
   ].join('\n'),
   options: {
     from: {
@@ -31,12 +32,16 @@ export const tail: Command = {
       value: 'T',
       description: 'only records of this event type (repeatable)',
     },
-    json: { type: 'boolean', description: 'print raw records, one JSON object per line (JSONL)' },
+    json: {
+      type: 'boolean',
+      description: 'print {"offset","nextOffset","record"} per record, one JSON object per line (JSONL)',
+    },
   },
   examples: [
     'fipc tail run/events.jsonl',
     'fipc tail run --follow --from end --type progress --type completed',
-    "fipc tail run/events.jsonl --json | jq -r '.data.percent'",
+    "fipc tail run/events.jsonl --json | jq -r '.record.data.percent'",
+    'fipc tail run --json | jq -r \'.nextOffset\' | tail -n 1 > checkpoint  # later: --from "$(cat checkpoint)"',
   ],
   async run({ positionals: [given], values }, context) {
     const path = logPath(given!);
@@ -61,10 +66,12 @@ export const tail: Command = {
       if (from === 'end') return 0;
       entries = readEvents(path, { from: from === 'start' ? 0 : from, signal: context.signal, onCorrupt });
     }
-    for await (const { record } of entries) {
+    for await (const { record, offset, nextOffset } of entries) {
       if (types && !types.includes(record.event_type)) continue;
       await context.out(
-        values.json ? JSON.stringify(record) : formatRecord(record, { color: context.color }),
+        values.json
+          ? JSON.stringify({ offset, nextOffset, record })
+          : formatRecord(record, { color: context.color }),
       );
     }
     return 0;
