@@ -55,6 +55,7 @@ export interface StateErrorOptions extends FipcErrorOptions {
  * }
  */
 export class StateError extends FipcError<StateErrorCode> {
+  /** Always `'StateError'`, so logs and `util.inspect` name the class. */
   override name = 'StateError';
   /** What the schema rejected, for `SCHEMA_MISMATCH`. */
   readonly issues: readonly StandardSchemaV1.Issue[] | undefined;
