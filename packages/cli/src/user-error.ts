@@ -23,7 +23,7 @@ const libraryCodes: Record<string, Partial<Record<string, Code>>> = {
     NOT_FOUND: 'NOT_FOUND',
     INVALID_JSON: 'INVALID_DATA',
     SCHEMA_MISMATCH: 'INVALID_DATA',
-    INVALID_SNAPSHOT: 'INVALID_DATA',
+    TOO_LARGE: 'INVALID_DATA',
   },
   RequestError: {
     INVALID_ID: 'USAGE',
