@@ -100,7 +100,7 @@ describe('request and respond', () => {
     await respond(dir, 'r', 'first');
     expect((await rejection(respond(dir, 'r', 'second'))).code).toBe('ALREADY_ANSWERED');
     await expect(answer).resolves.toBe('first');
-    expect((await rejection(respond(dir, 'nope', 1))).code).toBe('REQUEST_NOT_FOUND');
+    expect((await rejection(respond(dir, 'nope', 1))).code).toBe('NOT_FOUND');
 
     const abort = new AbortController();
     const cancelled = request(dir, {}, { id: 'c', signal: abort.signal });
@@ -216,13 +216,13 @@ describe('request and respond', () => {
     symlinkSync(outside, join(dir, 'input-requests', 'planted.json'));
     // A request over the planted link: the link is an existing entry with another content, never written through.
     const error = await rejection(request(dir, { a: 1 }, { id: 'planted' }));
-    expect(error.code).toBe('UNSAFE_FILE');
-    expect((await rejection(respond(dir, 'planted', 1))).code).toBe('UNSAFE_FILE');
+    expect(error.code).toBe('NOT_A_FILE');
+    expect((await rejection(respond(dir, 'planted', 1))).code).toBe('NOT_A_FILE');
 
     // A link planted at the response path of a pending request: the requester rejects, nothing is written.
     const waiting = request(dir, {}, { id: 'victim' });
     symlinkSync(outside, join(dir, 'input-requests', 'victim.response'));
-    expect((await rejection(waiting)).code).toBe('UNSAFE_FILE');
+    expect((await rejection(waiting)).code).toBe('NOT_A_FILE');
     expect((await rejection(respond(dir, 'victim', 'x'))).code).toBe('ALREADY_ANSWERED');
     expect(readFileSync(outside, 'utf8')).toBe('precious');
     expect(readdirSync(root).sort()).toEqual(['outside.txt', 'run']);
@@ -238,7 +238,7 @@ describe('request and respond', () => {
       ['both', '{"status":"answered","payload":1,"error":{"message":"x"}}', 'MALFORMED_RESPONSE'],
       ['other-id', '{"status":"answered","payload":1,"request_id":"someone-else"}', 'MALFORMED_RESPONSE'],
       ['binary', Buffer.from([0, 159, 146, 150, 0]), 'MALFORMED_RESPONSE'],
-      ['huge', `{"status":"answered","payload":"${'x'.repeat(3000)}"}`, 'RESPONSE_TOO_LARGE'],
+      ['huge', `{"status":"answered","payload":"${'x'.repeat(3000)}"}`, 'TOO_LARGE'],
     ];
     const waits = cases.map(([id]) => request(dir, {}, { id, maxBytes: 2048, pollMs: 100 }));
     const old = new Date(Date.now() - 10_000);
@@ -304,22 +304,23 @@ for path in glob.glob(os.path.join(box, "*.json")):
     // long after: the stored answer is delivered at once
     await expect(awaitResponse(dir, 'again')).resolves.toBe('yes');
     await expect(request(dir, { n: 1 }, { id: 'again' })).resolves.toBe('yes');
-    expect((await rejection(awaitResponse(dir, 'never-made'))).code).toBe('REQUEST_NOT_FOUND');
+    expect((await rejection(awaitResponse(dir, 'never-made'))).code).toBe('NOT_FOUND');
   });
 
-  it('rejects unserialisable payloads and answers with INVALID_PAYLOAD, writing nothing', async () => {
+  it('rejects unserialisable payloads and answers (SCHEMA_MISMATCH) and large ones (TOO_LARGE), writing nothing', async () => {
     const dir = tempDir();
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
-    expect((await rejection(request(dir, cycle, { id: 'c' }))).code).toBe('INVALID_PAYLOAD');
-    expect((await rejection(request(dir, { n: 1n }, { id: 'b' }))).code).toBe('INVALID_PAYLOAD');
+    expect((await rejection(request(dir, cycle, { id: 'c' }))).code).toBe('SCHEMA_MISMATCH');
+    expect((await rejection(request(dir, { n: 1n }, { id: 'b' }))).code).toBe('SCHEMA_MISMATCH');
+    expect((await rejection(request(dir, { n: Number.NaN }, { id: 'n' }))).code).toBe('SCHEMA_MISMATCH');
     expect((await rejection(request(dir, 'x'.repeat(5000), { id: 'big', maxBytes: 1000 }))).code).toBe(
-      'INVALID_PAYLOAD',
+      'TOO_LARGE',
     );
     expect(existsSync(join(dir, 'input-requests', 'c.json'))).toBe(false);
     expect(readdirSync(join(dir, 'input-requests'))).toEqual(['.tmp']);
     const pending = request(dir, 1, { id: 'ok', timeoutMs: 30_000 });
-    expect((await rejection(respond(dir, 'ok', cycle))).code).toBe('INVALID_PAYLOAD');
+    expect((await rejection(respond(dir, 'ok', cycle))).code).toBe('SCHEMA_MISMATCH');
     await respond(dir, 'ok', 'fine');
     await expect(pending).resolves.toBe('fine');
   });
