@@ -121,22 +121,15 @@ function parseObject(bytes: Uint8Array, malformed: Malformed): JsonObject {
   return value;
 }
 
-const malformedFile =
-  (code: 'MALFORMED_REQUEST' | 'MALFORMED_RESPONSE', id: string, path: string | undefined): Malformed =>
-  (why, cause) =>
-    new RequestError(
-      code,
-      `${code === 'MALFORMED_REQUEST' ? 'request' : 'response'} file of "${id}" ${why}`,
-      {
-        requestId: id,
-        path,
-        cause,
-      },
-    );
+function malformedFile(kind: 'request' | 'response', id: string, path: string | undefined): Malformed {
+  const code = kind === 'request' ? 'MALFORMED_REQUEST' : 'MALFORMED_RESPONSE';
+  return (why, cause) =>
+    new RequestError(code, `${kind} file of "${id}" ${why}`, { requestId: id, path, cause });
+}
 
 /** Parses a request file's bytes. Throws `MALFORMED_REQUEST`. */
 export function parseRequest(bytes: Uint8Array, id: string, path?: string): RequestRecord {
-  const malformed = malformedFile('MALFORMED_REQUEST', id, path);
+  const malformed = malformedFile('request', id, path);
   const value = parseObject(bytes, malformed);
   if (value.request_id !== id) throw malformed('has a request_id that is not its file name');
   if (typeof value.requested_at !== 'string') throw malformed('has no requested_at string');
@@ -154,7 +147,7 @@ export function expiresAt(request: RequestRecord): number {
 
 /** Parses a response file's bytes. Throws `MALFORMED_RESPONSE`. */
 export function parseResponse(bytes: Uint8Array, id: string, path?: string): ResponseRecord {
-  const malformed = malformedFile('MALFORMED_RESPONSE', id, path);
+  const malformed = malformedFile('response', id, path);
   const value = parseObject(bytes, malformed);
   if (value.request_id !== undefined && value.request_id !== id) throw malformed('answers another request');
   switch (value.status) {

@@ -8,7 +8,7 @@ import {
 } from '@fipc/core';
 import { openDirectory } from './directory.js';
 import { RequestError } from './errors.js';
-import { Heartbeat } from './lease.js';
+import { DEFAULT_LEASE_MS, Heartbeat } from './lease.js';
 import { DEFAULT_MAX_BYTES } from './outcome.js';
 import { RequestQueue } from './queue.js';
 import type { RequestRecord } from './records.js';
@@ -164,7 +164,7 @@ function checkServeOptions(options: ServeOptions): ServeSettings {
   try {
     return {
       concurrency: positiveMs('concurrency', options.concurrency, 8),
-      leaseMs: positiveMs('leaseMs', options.leaseMs, 30_000),
+      leaseMs: positiveMs('leaseMs', options.leaseMs, DEFAULT_LEASE_MS),
       pollMs: positiveMs('pollMs', options.pollMs, DEFAULT_POLL_MS),
       retentionMs: positiveMs('retentionMs', options.retentionMs, DEFAULT_RETENTION_MS, 0),
       maxBytes: positiveMs('maxBytes', options.maxBytes, DEFAULT_MAX_BYTES),
