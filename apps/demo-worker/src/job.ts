@@ -122,7 +122,7 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
       timeoutMs: approvalTimeoutMs,
       signal,
       events: log,
-      durable: true,
+      durability: 'fsync',
     });
     answer.catch(() => {}); // handled below; this only keeps a rejection during the next await from being "unhandled"
     await state.update({ status: 'waiting', phase, percent: 60, message: question.question, request_id: id });
