@@ -2,9 +2,7 @@
 import { createServer } from 'node:http';
 import type { EventRecord } from '@fipc/events';
 import {
-  createEventBus,
   createSseStream,
-  type EventBus,
   type EventId,
   parseEventId,
   SseError,
@@ -33,8 +31,6 @@ export function edge(request: Request): Response {
 
 export function ids(id: string): number | undefined {
   const parsed: EventId | undefined = parseEventId(id);
-  const bus: EventBus<EventRecord> = createEventBus<EventRecord>();
-  bus.complete('run-1');
   return parsed?.offset;
 }
 

@@ -13,9 +13,7 @@ export type SseErrorCode =
   | 'SLOW_CLIENT'
   /** The log could not be read (e.g. permissions); the client is disconnected and may reconnect. */
   | 'READ_FAILED'
-  | 'INVALID_OPTIONS'
-  /** `mirrorLog` could not read the source or write the destination. */
-  | 'MIRROR_FAILED';
+  | 'INVALID_OPTIONS';
 
 /**
  * The one error class of `@fipc/sse`; branch on `code`, the original failure (if any) is in `cause`.
