@@ -33,11 +33,9 @@ export function streamOf(
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        let ready: Prepared;
-        try {
-          ready = prepared();
-        } catch (error) {
-          controller.error(new SseError('READ_FAILED', 'the log could not be opened', { cause: error }));
+        const ready = prepared();
+        if (ready.error) {
+          controller.error(ready.error);
           return;
         }
         if (ready.status === 400 || ready.status === 410) {
