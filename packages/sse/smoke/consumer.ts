@@ -15,6 +15,8 @@ import {
 const options: SseStreamOptions = {
   terminal: ['completed', 'failed'],
   filter: (r: EventRecord) => r.phase !== 'debug',
+  maxLineBytes: 1024 * 1024,
+  onSkip: ({ reason, offset }) => console.warn(`skipped a line at ${offset}: ${reason}`),
 };
 // @ts-expect-error: staleId is 'restart' or 'gone'
 const wrong: SseStreamOptions = { staleId: 'never' };
@@ -37,4 +39,7 @@ export function ids(id: string): number | undefined {
 export function code(error: unknown): SseErrorCode | undefined {
   return error instanceof SseError ? error.code : undefined;
 }
-export { wrong };
+const unsafe: SseErrorCode = 'NOT_A_FILE';
+// @ts-expect-error: READ_FAILED became IO_ERROR
+const renamed: SseErrorCode = 'READ_FAILED';
+export { renamed, unsafe, wrong };

@@ -71,6 +71,8 @@ try {
 // The framework-neutral edge: a Web Request in, a Response out.
 const response = sseResponse(path, new Request('http://localhost/events'), { terminal: 'completed' });
 assert.equal((await readEvents(response)).length, 4);
+// A path that is no regular file is refused, never followed or blocked on.
+assert.equal(sseResponse(join(path, '..'), new Request('http://localhost/events')).status, 500);
 assert.equal(typeof SSE_HEADERS, 'object');
 
 await log.close();

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { openEventLog } from '@fipc/events';
-import { createSseStream, SseError, sseHandler } from '@fipc/sse';
+import { createSseStream, SseError, sseHandler, sseResponse } from '@fipc/sse';
 import { spawnTs, tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { listen, serve } from './helpers.js';
@@ -27,7 +27,7 @@ describe('a log path that is not a regular file', () => {
     await waitFor(() => client.events.length === 2, { what: 'a record after the refusal' });
   });
 
-  it('a symlink is not followed: 500 from sseHandler, NOT_A_FILE from createSseStream', async () => {
+  it('a symlink is not followed: 500 from sseHandler and sseResponse, NOT_A_FILE from createSseStream', async () => {
     const dir = tempDir();
     const log = openEventLog(join(dir, 'events.jsonl'));
     await log.emit('started');
@@ -35,6 +35,7 @@ describe('a log path that is not a regular file', () => {
     symlinkSync(join(dir, 'events.jsonl'), join(dir, 'link.jsonl'));
     const { url } = await serve(sseHandler(() => join(dir, 'link.jsonl')));
     expect((await fetch(url)).status).toBe(500);
+    expect(sseResponse(join(dir, 'link.jsonl'), new Request('http://127.0.0.1/')).status).toBe(500);
     const reader = createSseStream(join(dir, 'link.jsonl')).getReader();
     const error = await reader.read().then(
       () => undefined,
