@@ -1,6 +1,6 @@
 // Type-checked by `pnpm smoke` against the packed @fipc/sse, with moduleResolution NodeNext and Bundler.
 import { createServer } from 'node:http';
-import type { EventRecord } from '@fipc/events';
+import type { EventRecord } from '@fipc/core';
 import {
   createSseStream,
   type EventId,
@@ -42,4 +42,5 @@ export function code(error: unknown): SseErrorCode | undefined {
 const unsafe: SseErrorCode = 'NOT_A_FILE';
 // @ts-expect-error: READ_FAILED became IO_ERROR
 const renamed: SseErrorCode = 'READ_FAILED';
+
 export { renamed, unsafe, wrong };
