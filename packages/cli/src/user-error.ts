@@ -41,7 +41,7 @@ const libraryCodes: Record<string, Partial<Record<string, Code>>> = {
     SCHEMA_MISMATCH: 'REJECTED',
     RESPONDER_ERROR: 'REJECTED',
   },
-  SseError: { INVALID_OPTIONS: 'USAGE' },
+  SseError: { INVALID_OPTIONS: 'USAGE', NOT_A_FILE: 'INVALID_DATA' },
 };
 
 /**
