@@ -87,8 +87,13 @@ export type ResponseRecord = {
     }
 );
 
-const host = hostname();
-export const self = (): ProcessInfo => ({ pid: process.pid, host });
+// Asked on first use, not at import: Deno grants `os.hostname()` only with --allow-sys=hostname, and a
+// program that imports this package without writing a record must not need it.
+let host: string | undefined;
+export const self = (): ProcessInfo => {
+  host ??= hostname();
+  return { pid: process.pid, host };
+};
 
 /** Serialises a value as JSON, refusing what JSON cannot carry; `undefined` if it cannot. */
 export function toJsonText(value: unknown, indent?: number): string | undefined {

@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import {
   formatIssues,
   isJsonObject,
@@ -66,7 +66,7 @@ export function draft(path: string, snapshot: unknown, instanceId: string | unde
   if (!isJsonObject(snapshot)) throw mismatch(path, 'a snapshot must be a plain JSON object');
   const { instance_id: own, updated_at: _, ...fields } = snapshot;
   if (own !== undefined && typeof own !== 'string') throw mismatch(path, 'instance_id must be a string');
-  return { instance_id: instanceId ?? own ?? basename(dirname(path)), fields };
+  return { instance_id: instanceId ?? own ?? basename(dirname(resolve(path))), fields };
 }
 
 /** The bytes of a state file: the metadata first, as the original writes it, compact, one final newline. */

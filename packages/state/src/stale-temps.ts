@@ -42,14 +42,26 @@ export function cleanStaleTemps(path: string, options: CleanStaleTempsOptions = 
   } catch {
     return []; // no directory yet: nothing to clean, and the write will report the real problem
   }
-  const uid = process.getuid?.();
+  // Asked only once a temp file is there: Deno grants `process.getuid()` only with --allow-sys=uid, and the
+  // common write (no stale temp) must not need it. Where it is refused, no temp is taken for ours.
+  let uid: number | undefined | null = null;
+  const ours = (owner: number) => {
+    if (uid === null) {
+      try {
+        uid = process.getuid?.();
+      } catch {
+        uid = -1;
+      }
+    }
+    return uid === undefined || owner === uid;
+  };
   const removed: string[] = [];
   for (const name of names) {
     if (!pattern.test(name)) continue;
     const temp = join(dir, name);
     try {
       const stats = lstatSync(temp);
-      if (!stats.isFile() || (uid !== undefined && stats.uid !== uid)) continue;
+      if (!stats.isFile() || !ours(stats.uid)) continue;
       if (Date.now() - stats.mtimeMs < staleTempMs) continue;
       unlinkSync(temp);
       removed.push(temp);
