@@ -40,10 +40,11 @@ export function streamOf(
           controller.error(ready.error);
           return;
         }
-        if (ready.status === 400 || ready.status === 410) {
-          controller.error(
-            new SseError(ready.status === 400 ? 'BAD_EVENT_ID' : 'STALE_EVENT_ID', ready.message),
-          );
+        if (ready.status === 400 || ready.status === 404 || ready.status === 410) {
+          const code = ({ 400: 'BAD_EVENT_ID', 404: 'NOT_FOUND', 410: 'STALE_EVENT_ID' } as const)[
+            ready.status
+          ];
+          controller.error(new SseError(code, ready.message, { path: ready.path }));
           return;
         }
         if (ready.status === 204) {

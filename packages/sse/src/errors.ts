@@ -12,6 +12,8 @@ export type SseErrorCode =
   | 'BAD_EVENT_ID'
   /** An id from a log that was truncated or replaced, with `staleId: 'gone'` (HTTP 410). */
   | 'STALE_EVENT_ID'
+  /** No log at the path with `missing: 'not-found'` (HTTP 404). */
+  | 'NOT_FOUND'
   /** The client fell more than `maxBufferBytes` behind and was disconnected; it may resume by id. */
   | 'SLOW_CLIENT'
   /** A symlink, directory, FIFO or device at the log's path (HTTP 500); it is never followed or blocked on. */

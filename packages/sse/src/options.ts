@@ -33,13 +33,20 @@ export interface SseStreamOptions {
   /** Records that end the stream: the record is sent, then the stream closes; a reconnect after it gets 204. */
   terminal?: RecordMatcher;
   /**
-   * A comment line is sent this often, so proxies keep the connection open and dead peers are noticed.
-   * 0 disables it.
-   * @default 15_000
+   * A comment line is sent this often, so proxies and servers keep a quiet connection open and dead peers
+   * are noticed. The default stays under the shortest common idle timeout (Bun.serve closes a connection
+   * idle for 10 s). 0 disables it.
+   * @default 5_000
    */
   heartbeatMs?: number;
   /** Sent as `retry:`: how long a client waits before reconnecting. @default not sent (clients use their own) */
   retryMs?: number;
+  /**
+   * A log that does not exist when the client connects: `'wait'` for it (up to `waitForFileMs`), or
+   * `'not-found'`: answer 404 (`createSseStream` errors with `NOT_FOUND`), e.g. for an unknown run id.
+   * @default 'wait'
+   */
+  missing?: 'wait' | 'not-found';
   /**
    * How long to wait for a missing log to appear; then a `fipc:timeout` event is sent and the stream closes.
    * @default 60_000
@@ -80,6 +87,7 @@ export interface ResolvedOptions {
   terminal: ((record: EventRecord) => boolean) | undefined;
   heartbeatMs: number;
   retryMs: number | undefined;
+  missing: 'wait' | 'not-found';
   waitForFileMs: number;
   staleId: 'restart' | 'gone';
   maxBufferBytes: number;
@@ -104,12 +112,16 @@ export function matcher(match: RecordMatcher): (record: EventRecord) => boolean 
   return (record) => types.has(record.event_type);
 }
 
+/** The default `heartbeatMs`: under Bun.serve's 10 s `idleTimeout`, the shortest common idle limit. */
+export const DEFAULT_HEARTBEAT_MS = 5_000;
+
 export function resolveOptions(options: SseStreamOptions): ResolvedOptions {
   const resolved: ResolvedOptions = {
     filter: options.filter === undefined ? () => true : matcher(options.filter),
     terminal: options.terminal === undefined ? undefined : matcher(options.terminal),
-    heartbeatMs: options.heartbeatMs ?? 15_000,
+    heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     retryMs: options.retryMs,
+    missing: options.missing ?? 'wait',
     waitForFileMs: options.waitForFileMs ?? 60_000,
     staleId: options.staleId ?? 'restart',
     maxBufferBytes: options.maxBufferBytes ?? 1024 * 1024,
@@ -125,6 +137,8 @@ export function resolveOptions(options: SseStreamOptions): ResolvedOptions {
   }
   if (resolved.retryMs !== undefined && !(resolved.retryMs >= 0))
     throw new SseError('INVALID_OPTIONS', 'retryMs must be a number >= 0');
+  if (resolved.missing !== 'wait' && resolved.missing !== 'not-found')
+    throw new SseError('INVALID_OPTIONS', "missing must be 'wait' or 'not-found'");
   if (resolved.staleId !== 'restart' && resolved.staleId !== 'gone')
     throw new SseError('INVALID_OPTIONS', "staleId must be 'restart' or 'gone'");
   return resolved;

@@ -8,10 +8,11 @@ import type { ResolvedOptions } from './options.js';
 /** Where a client starts, decided before any byte is sent (so the HTTP status can still say no). */
 export interface Prepared {
   /**
-   * 200 stream, 204 done (the last id was a terminal record), 400 malformed id, 410 stale id with `'gone'`,
+   * 200 stream, 204 done (the last id was a terminal record), 400 malformed id, 404 no log with
+   * `missing: 'not-found'`, 410 stale id with `'gone'`,
    * 500 the log cannot be opened or read (`error`: `NOT_A_FILE` or `IO_ERROR`).
    */
-  status: 200 | 204 | 400 | 410 | 500;
+  status: 200 | 204 | 400 | 404 | 410 | 500;
   message: string;
   error?: SseError;
   path: string;
@@ -50,6 +51,7 @@ export function prepare(
   let keep = true;
   try {
     fd = openLog(path);
+    if (fd === undefined && options.missing === 'not-found') return result(404, 'no such event stream');
     const epoch = fd === undefined ? undefined : readEpoch(fd);
     if (!id) return result(200, 'ok', { fd, epoch });
     if (fd !== undefined && epoch === id.epoch && isLineStart(fd, id.offset)) {
