@@ -1,6 +1,6 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CorruptLine, type EventEntry, openEventLog, readEvents } from '@fipc/events';
+import { type EventEntry, openEventLog, readEvents, type Skip } from '@fipc/events';
 import { tempDir } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
 
@@ -9,10 +9,10 @@ const record = (type: string, extra = '') =>
 
 async function read(path: string, options: Parameters<typeof readEvents>[1] = {}) {
   const entries: EventEntry[] = [];
-  const corrupt: CorruptLine[] = [];
-  for await (const entry of readEvents(path, { ...options, onCorrupt: (c) => corrupt.push(c) }))
+  const skipped: Skip[] = [];
+  for await (const entry of readEvents(path, { ...options, onSkip: (c) => skipped.push(c) }))
     entries.push(entry);
-  return { entries, corrupt, types: entries.map((e) => e.record.event_type) };
+  return { entries, skipped, types: entries.map((e) => e.record.event_type) };
 }
 
 describe('readEvents', () => {
@@ -20,12 +20,12 @@ describe('readEvents', () => {
     const path = join(tempDir(), 'events.jsonl');
     const fragment = '{"schema_version":1,"timestamp":"2026-01-01T00:0';
     writeFileSync(path, `${record('a')}\n${fragment}${record('glued')}\n${record('b')}\n`);
-    const { entries, corrupt, types } = await read(path);
+    const { entries, skipped, types } = await read(path);
     expect(types).toEqual(['a', 'glued', 'b']);
     const start = record('a').length + 1;
     expect(entries[1]!.offset).toBe(start + fragment.length);
-    expect(corrupt).toEqual([
-      { offset: start, length: fragment.length, reason: 'torn fragment before a record' },
+    expect(skipped).toEqual([
+      { offset: start, length: fragment.length, reason: 'torn fragment before a record', path },
     ]);
   });
 
@@ -35,8 +35,8 @@ describe('readEvents', () => {
       path,
       `{"ts":"2026-01-01T00:00:00+00:00","id":"py-1","type":"progress","data":{"p":1},"x_extra":true}\r\n\n  \n${record('b')}\r\n`,
     );
-    const { entries, corrupt } = await read(path);
-    expect(corrupt).toEqual([]);
+    const { entries, skipped } = await read(path);
+    expect(skipped).toEqual([]);
     expect(entries[0]!.record).toEqual({
       schema_version: 1,
       timestamp: '2026-01-01T00:00:00+00:00',
@@ -53,21 +53,21 @@ describe('readEvents', () => {
     const path = join(tempDir(), 'events.jsonl');
     const long = record('long', `,"pad":"${'p'.repeat(500)}"`);
     writeFileSync(path, `${record('a')}\n${long}\n${record('b')}\n`);
-    const { types, corrupt } = await read(path, { maxLineBytes: 300 });
+    const { types, skipped } = await read(path, { maxLineBytes: 300 });
     expect(types).toEqual(['a', 'b']);
-    expect(corrupt).toEqual([
-      { offset: record('a').length + 1, length: long.length, reason: 'line longer than maxLineBytes' },
+    expect(skipped).toEqual([
+      { offset: record('a').length + 1, length: long.length, reason: 'line longer than maxLineBytes', path },
     ]);
   });
 
   it('starting inside a line skips to the next one and says so', async () => {
     const path = join(tempDir(), 'events.jsonl');
     writeFileSync(path, `${record('a')}\n${record('b')}\n`);
-    const { types, corrupt, entries } = await read(path, { from: 5 });
+    const { types, skipped, entries } = await read(path, { from: 5 });
     expect(types).toEqual(['b']);
     expect(entries[0]!.offset).toBe(record('a').length + 1);
-    expect(corrupt).toEqual([
-      { offset: 5, length: record('a').length - 5, reason: 'from is not a line start' },
+    expect(skipped).toEqual([
+      { offset: 5, length: record('a').length - 5, reason: 'from is not a line start', path },
     ]);
   });
 
