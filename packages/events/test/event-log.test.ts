@@ -145,6 +145,18 @@ describe('openEventLog', () => {
     expect(readFileSync(path, 'utf8')).toBe('');
   });
 
+  it('refuses the fipc: types the protocol reserves (SSE control events) with INVALID_EVENT', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const log = openEventLog(path);
+    await expect(log.emit('fipc:reset')).rejects.toMatchObject({ code: 'INVALID_EVENT', path });
+    await expect(log.emit('fipc:timeout')).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    const typed = openEventLog(path, { events: { 'fipc:reset': z.object({}) } });
+    await expect(typed.emit('fipc:reset')).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await log.emit('reset:fipc'); // only the prefix is reserved
+    await Promise.all([log.close(), typed.close()]);
+    expect(lines(path).map((r) => r.event_type)).toEqual(['reset:fipc']);
+  });
+
   it('refuses bad options with INVALID_OPTIONS and a directory in the way with NOT_A_FILE', () => {
     const dir = tempDir();
     // @ts-expect-error not a durability

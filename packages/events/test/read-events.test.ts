@@ -1,8 +1,9 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EventEntry, openEventLog, readEvents, type Skip } from '@fipc/events';
-import { tempDir } from '@fipc/test-utils';
+import { tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
+import { follow } from './helpers.js';
 
 const record = (type: string, extra = '') =>
   `{"schema_version":1,"timestamp":"2026-01-01T00:00:00.000Z","instance_id":"i","event_type":"${type}","phase":null,"data":{}${extra}}`;
@@ -27,6 +28,26 @@ describe('readEvents', () => {
     expect(skipped).toEqual([
       { offset: start, length: fragment.length, reason: 'torn fragment before a record', path },
     ]);
+  });
+
+  it('recovers a record glued to a fragment torn inside a UTF-8 character, in readEvents and tailEvents', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const e = Buffer.from('é'); // two bytes: the tear keeps only the first
+    const torn = Buffer.concat([Buffer.from('{"schema_version":1,"data":{"name":"'), e.subarray(0, 1)]);
+    const before = Buffer.from(`${record('a')}\n`);
+    writeFileSync(path, Buffer.concat([before, torn, Buffer.from(`${record('glued')}\n${record('b')}\n`)]));
+    const expected = [
+      { reason: 'torn fragment before a record', path, offset: before.length, length: torn.length },
+    ];
+    const { entries, skipped, types } = await read(path);
+    expect(types).toEqual(['a', 'glued', 'b']);
+    expect(entries[1]!.offset).toBe(before.length + torn.length);
+    expect(skipped).toEqual(expected);
+    const tail = follow(path);
+    await waitFor(() => tail.entries.length === 3, { what: 'three records' });
+    await tail.stop();
+    expect(tail.entries).toEqual(entries);
+    expect(tail.skipped).toEqual(expected);
   });
 
   it("presents the original's short variant {ts,id,type,data} in the long shape, and accepts CRLF and blank lines", async () => {

@@ -96,6 +96,25 @@ describe('tailEvents', () => {
     expect(tail.skipped).toEqual([]);
   });
 
+  it('drops a partial line held across a truncate-and-regrow with a reset, never gluing a record no writer wrote', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const cut = record('aaa').indexOf('"phase"'); // just after "event_type":"aaa",
+    writeFileSync(path, `${record('a1')}\n${record('aaa').slice(0, cut)}`);
+    const tail = follow(path);
+    await waitFor(() => tail.entries.length === 1, { what: 'a1' });
+    await sleep(200); // the follower has read the partial line and holds it
+    // Truncated and written again past the held bytes in one go (the follower cannot look in between). The
+    // bytes after the held ones would complete "aaa", and a newline still ends the line before them.
+    writeFileSync(path, `${record('b1')}\n${record('bbb')}\n${record('ccc')}\n`);
+    await waitFor(() => tail.types().includes('ccc'), { what: 'the new records' });
+    await tail.stop();
+    expect(tail.types()).toEqual(['a1', 'b1', 'bbb', 'ccc']);
+    expect(tail.resets).toEqual([{ reason: 'truncated', previousOffset: record('a1').length + 1 + cut }]);
+    expect(tail.skipped).toEqual([
+      { reason: 'log truncated before the line ended', path, offset: record('a1').length + 1, length: cut },
+    ]);
+  });
+
   it('reports a truncation through onReset and reads the log again from 0', async () => {
     const path = join(tempDir(), 'events.jsonl');
     const log = openEventLog(path);
