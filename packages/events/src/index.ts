@@ -9,8 +9,10 @@ export {
   toEventRecord,
 } from '@fipc/core';
 export { EventLogError, type EventLogErrorCode } from './errors.js';
+export { createEventBus, type EventBus, type SubscribeOptions, type Subscription } from './event-bus.js';
 export { type EmitOptions, type EmittedEvent, type EventLog, openEventLog } from './event-log.js';
 export type { EventLogOptions } from './log-options.js';
+export { type MirrorLogOptions, type MirrorReset, mirrorLog } from './mirror-log.js';
 export type { ReaderOptions } from './read-entries.js';
 export { type ReadEventsOptions, readEvents } from './read-events.js';
 export type { EventInput, EventOutput, EventSchemas, EventType } from './schemas.js';

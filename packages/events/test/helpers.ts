@@ -27,3 +27,20 @@ export function follow(path: string, from?: 'start' | 'end' | number) {
     },
   };
 }
+
+/** What a promise settles with, or `'still waiting'` after `ms`: a call that blocks fails a test, not hangs it. */
+export async function settle(promise: Promise<unknown>, ms = 3_000): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), ms)));
+  try {
+    return await Promise.race([
+      promise.then(
+        () => 'no error',
+        (error: unknown) => error,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

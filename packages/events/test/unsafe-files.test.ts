@@ -13,26 +13,10 @@ import { join } from 'node:path';
 import { EventLogError, openEventLog, readEvents, tailEvents } from '@fipc/events';
 import { spawnTs, tempDir } from '@fipc/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { settle } from './helpers.js';
 
 const record = (type: string) =>
   `{"schema_version":1,"timestamp":"2026-01-01T00:00:00.000Z","instance_id":"i","event_type":"${type}","phase":null,"data":{}}`;
-
-/** The error a promise rejects with, or `'still waiting'` after `ms`: a reader that blocks fails, not hangs. */
-async function settle(promise: Promise<unknown>, ms = 3_000): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), ms)));
-  try {
-    return await Promise.race([
-      promise.then(
-        () => 'no error',
-        (error: unknown) => error,
-      ),
-      late,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function readAll(path: string): Promise<string[]> {
   const types: string[] = [];
