@@ -44,6 +44,8 @@ export async function* readEvents(path: string, options: ReadEventsOptions = {})
     const context = { path, onSkip, signal, firstSync: false };
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     yield* readEntries(log.handle, position, log.stats.size, scanner, buffer, context);
+  } catch (error) {
+    throw EventLogError.from(error, path);
   } finally {
     await log.handle.close();
   }

@@ -128,6 +128,8 @@ export async function* tailEvents(path: string, options: TailEventsOptions = {})
         hints.hint(); // the new file may already hold records: read them without waiting
       }
     }
+  } catch (error) {
+    throw EventLogError.from(error, file);
   } finally {
     hints.close();
     await log?.handle.close();
