@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 // One vitest project per workspace folder that has tests; each resolves workspace packages to their
 // TypeScript sources through the `@fipc/source` export condition, so tests never need a build first.
-const projects = ['packages', 'apps', 'tools'].flatMap((group) =>
+const projects = ['packages', 'apps', 'tools', 'examples'].flatMap((group) =>
   existsSync(group)
     ? readdirSync(group)
         .map((name) => join(group, name))
