@@ -123,8 +123,7 @@ export function apiRoutes(runs: RunStore): Route[] {
 function answerRefused(error: unknown, id: string): unknown {
   const code = (error as { code?: string }).code;
   if (code === 'ALREADY_ANSWERED') return new HttpError(409, `request ${id} is already answered`);
-  if (code === 'REQUEST_NOT_FOUND' || code === 'NOT_FOUND')
-    return new HttpError(404, `no pending request "${id}"`);
+  if (code === 'NOT_FOUND') return new HttpError(404, `no pending request "${id}"`);
   if (code === 'REQUEST_CANCELLED') return new HttpError(410, `request ${id} was cancelled`);
   if (code === 'REQUEST_EXPIRED') return new HttpError(410, `request ${id} has expired`);
   return error;

@@ -64,7 +64,7 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
   const { dir, title = 'Release 1.4.0', stepMs = 600, approvalTimeoutMs = 30 * 60_000, signal } = options;
   const paths = runPaths(dir);
   const log = openEventLog(paths.events, { events: WorkerEvents, durability: 'fsync' });
-  const state = await openStateStore(paths.state, { durable: true, schema: RunFields });
+  const state = openStateStore(paths.state, { durability: 'fsync', schema: RunFields });
   await state.set({
     title,
     status: 'running',
@@ -122,7 +122,7 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
       timeoutMs: approvalTimeoutMs,
       signal,
       events: log,
-      durable: true,
+      durability: 'fsync',
     });
     answer.catch(() => {}); // handled below; this only keeps a rejection during the next await from being "unhandled"
     await state.update({ status: 'waiting', phase, percent: 60, message: question.question, request_id: id });

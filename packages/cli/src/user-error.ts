@@ -23,16 +23,15 @@ const libraryCodes: Record<string, Partial<Record<string, Code>>> = {
     NOT_FOUND: 'NOT_FOUND',
     INVALID_JSON: 'INVALID_DATA',
     SCHEMA_MISMATCH: 'INVALID_DATA',
-    INVALID_SNAPSHOT: 'INVALID_DATA',
+    TOO_LARGE: 'INVALID_DATA',
   },
   RequestError: {
     INVALID_ID: 'USAGE',
     INVALID_OPTIONS: 'USAGE',
-    INVALID_PAYLOAD: 'INVALID_DATA',
+    NOT_FOUND: 'NOT_FOUND',
+    TOO_LARGE: 'INVALID_DATA',
     MALFORMED_REQUEST: 'INVALID_DATA',
     MALFORMED_RESPONSE: 'INVALID_DATA',
-    RESPONSE_TOO_LARGE: 'INVALID_DATA',
-    REQUEST_NOT_FOUND: 'NOT_FOUND',
     TIMEOUT: 'TIMEOUT',
     ABORTED: 'INTERRUPTED',
     ID_IN_USE: 'REJECTED',
@@ -42,7 +41,7 @@ const libraryCodes: Record<string, Partial<Record<string, Code>>> = {
     SCHEMA_MISMATCH: 'REJECTED',
     RESPONDER_ERROR: 'REJECTED',
   },
-  SseError: { INVALID_OPTIONS: 'USAGE' },
+  SseError: { INVALID_OPTIONS: 'USAGE', NOT_A_FILE: 'INVALID_DATA' },
 };
 
 /**

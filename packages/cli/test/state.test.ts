@@ -52,7 +52,7 @@ describe('fipc state', { timeout: 300_000 }, () => {
   });
 
   const errors: Array<[string, (dir: string) => string, number, RegExp]> = [
-    ['a missing file', (dir) => `fipc state get ${dir}/nope.json`, 3, /no state file/],
+    ['a missing file', (dir) => `fipc state get ${dir}/nope.json`, 3, /no such file or directory/],
     [
       'a file that is not JSON',
       (dir) => {

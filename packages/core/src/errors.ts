@@ -130,6 +130,22 @@ export function errnoCode(error: unknown): 'DISK_FULL' | 'NOT_FOUND' | 'NOT_A_FI
  */
 export function fsError(error: unknown, path: string, action: string): FipcError<CommonErrorCode> {
   if (error instanceof FipcError) return error;
-  const errno = (error as NodeJS.ErrnoException | undefined)?.code ?? String(error);
-  return new FipcError(errnoCode(error), `${action}: ${errno} (${path})`, { cause: error, path });
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  const why = (errno && REASONS[errno]) ?? errno ?? String(error);
+  return new FipcError(errnoCode(error), `${action}: ${why} (${path})`, { cause: error, path });
 }
+
+// The usual failures in words; the errno name stays in the message, for searching.
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory (ENOENT)',
+  ENOTDIR: 'a parent is not a directory (ENOTDIR)',
+  ENOSPC: 'disk full (ENOSPC)',
+  EDQUOT: 'disk quota exceeded (EDQUOT)',
+  ELOOP: 'it is a symlink (ELOOP)',
+  EISDIR: 'it is a directory (EISDIR)',
+  ENXIO: 'it is a FIFO or a device (ENXIO)',
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'operation not permitted (EPERM)',
+  EMFILE: 'too many open files (EMFILE)',
+  EROFS: 'read-only file system (EROFS)',
+};

@@ -1,4 +1,5 @@
 // Type-checked by `pnpm smoke` against the packed @fipc/requests, with moduleResolution NodeNext and Bundler.
+// No zod installed: any Standard Schema types the answer, here a hand-written one.
 import {
   listRequests,
   RequestError,
@@ -10,12 +11,27 @@ import {
   type ServeSummary,
   serveRequests,
 } from '@fipc/requests';
-import { z } from 'zod';
 
-const Approval = z.object({ approved: z.boolean() });
+const Approval = {
+  '~standard': {
+    version: 1,
+    vendor: 'smoke',
+    validate: (value: unknown) =>
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { approved?: unknown }).approved === 'boolean'
+        ? { value: value as { approved: boolean } }
+        : { issues: [{ message: 'expected { approved: boolean }' }] },
+    types: undefined as unknown as { input: unknown; output: { approved: boolean } },
+  },
+} as const;
 
 export async function ask(signal: AbortSignal): Promise<boolean> {
-  const pending = request('runs/run-1', { question: 'Deploy?' }, { schema: Approval, signal });
+  const pending = request(
+    'runs/run-1',
+    { question: 'Deploy?' },
+    { schema: Approval, signal, durability: 'fsync' },
+  );
   const id: string = pending.id;
   const answer = await pending;
   void id;
@@ -31,7 +47,7 @@ export async function serve(signal: AbortSignal): Promise<number> {
     async (_payload, { id, signal: handlerSignal }) => ({
       approved: id.length > 0 && !handlerSignal.aborted,
     }),
-    { signal, concurrency: 2 },
+    { signal, concurrency: 2, pollMs: 500, onSkip: ({ reason, path }) => console.warn(path, reason) },
   );
   const pending: RequestInfo[] = await listRequests('runs/run-1', { status: 'pending' });
   const status: RequestStatus | undefined = pending[0]?.status;
@@ -40,5 +56,6 @@ export async function serve(signal: AbortSignal): Promise<number> {
 }
 
 export function code(error: unknown): RequestErrorCode | undefined {
+  if (error instanceof RequestError && error.code === 'NOT_FOUND') return error.code;
   return error instanceof RequestError ? error.code : undefined;
 }

@@ -1,14 +1,23 @@
-// Run by `pnpm smoke` against the packed @fipc/requests installed alone with npm (with its zod peer).
+// Run by `pnpm smoke` against the packed @fipc/requests installed alone with npm: no zod, no peers. The answer
+// schema is a hand-written Standard Schema.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cancelRequest, listRequests, RequestError, request, respond } from '@fipc/requests';
-import { z } from 'zod';
 
 const dir = join(mkdtempSync(join(tmpdir(), 'fipc-requests-smoke-')), 'run-1');
-const Approval = z.object({ approved: z.boolean() });
+const Approval = {
+  '~standard': {
+    version: 1,
+    vendor: 'smoke',
+    validate: (value) =>
+      typeof value?.approved === 'boolean'
+        ? { value }
+        : { issues: [{ message: 'expected { approved: boolean }' }] },
+  },
+};
 
 // A responder in another process, through the installed package: answers two requests, then stops.
 const responder = spawn(
@@ -56,6 +65,7 @@ assert.deepEqual(await pending, { approved: false });
 await assert.rejects(cancelled, { code: 'REQUEST_CANCELLED' });
 await assert.rejects(respond(dir, 'by-hand', { approved: true }), { code: 'ALREADY_ANSWERED' });
 await assert.rejects(request(dir, {}, { timeoutMs: 50 }), { code: 'TIMEOUT' });
+await assert.rejects(respond(dir, 'never-asked', 1), { code: 'NOT_FOUND' });
 
 const all = await listRequests(dir);
 assert.equal(all.length, 5);

@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { RequestError } from './errors.js';
+import { RequestError, requestError } from './errors.js';
 
 /**
  * The name of the requests directory inside an instance directory.
@@ -42,11 +42,11 @@ export function openDirectory(dir: string, create: boolean): string {
     try {
       mkdirSync(path, { recursive: true, mode: 0o700 });
     } catch (error) {
-      throw new RequestError('IO_ERROR', `cannot create ${path}`, { cause: error });
+      throw requestError(error, path);
     }
     stats = lstatOrUndefined(path);
   }
-  if (!stats) throw new RequestError('REQUEST_NOT_FOUND', `no requests directory at ${path}`);
+  if (!stats) throw new RequestError('NOT_FOUND', `no requests directory at ${path}`, { path });
   if (stats.isSymbolicLink()) throw unsafe(path, 'is a symbolic link');
   if (!stats.isDirectory()) throw unsafe(path, 'is not a directory');
   const uid = process.getuid?.();
@@ -59,9 +59,7 @@ export function openDirectory(dir: string, create: boolean): string {
     try {
       mkdirSync(priv, { mode: 0o700 });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new RequestError('IO_ERROR', `cannot create ${priv}`, { cause: error });
-      }
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw requestError(error, priv);
     }
     const privStats = lstatOrUndefined(priv);
     if (!privStats?.isDirectory() || privStats.isSymbolicLink()) throw unsafe(priv, 'is not a directory');
@@ -71,7 +69,7 @@ export function openDirectory(dir: string, create: boolean): string {
 }
 
 function unsafe(path: string, why: string): RequestError {
-  return new RequestError('UNSAFE_DIRECTORY', `refusing requests directory ${path}: it ${why}`);
+  return new RequestError('UNSAFE_DIRECTORY', `refusing requests directory ${path}: it ${why}`, { path });
 }
 
 function lstatOrUndefined(path: string) {
@@ -79,6 +77,6 @@ function lstatOrUndefined(path: string) {
     return lstatSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RequestError('IO_ERROR', `cannot stat ${path}`, { cause: error });
+    throw requestError(error, path);
   }
 }

@@ -1,40 +1,51 @@
+import { FipcError, type FipcErrorOptions } from '@fipc/core';
+
 /**
- * Every code a {@link RequestError} can carry.
+ * Every code a {@link RequestError} can carry: the common codes of the Conventions
+ * (`../core/README.md#conventions`) plus the conditions that are the requests protocol's own.
  *
  * @example
- * const retryable = (code: RequestErrorCode) => code === 'TIMEOUT' || code === 'IO_ERROR';
+ * const retryable = (code: RequestErrorCode) => code === 'TIMEOUT' || code === 'DISK_FULL';
  */
 export type RequestErrorCode =
   /** An id outside the allowlist; nothing was written. */
   | 'INVALID_ID'
+  /** An option out of range (`pollMs`, `timeoutMs`, `maxBytes`, `leaseMs`, `concurrency`, `durability`...). */
   | 'INVALID_OPTIONS'
-  /** A payload or answer that is not JSON (a cycle, a BigInt, a function), or over `maxBytes`. */
-  | 'INVALID_PAYLOAD'
+  /**
+   * The answer does not match the requester's schema; or a payload or answer cannot be written as JSON (a
+   * cycle, a BigInt, a function, a non-finite number).
+   */
+  | 'SCHEMA_MISMATCH'
+  /** A request or answer over `maxBytes` (nothing was written), or a response file over it (not read). */
+  | 'TOO_LARGE'
   /** The directory is a symlink, not a directory, group/world-writable, or owned by another user. */
   | 'UNSAFE_DIRECTORY'
-  /** Something other than a regular file (a symlink, a directory, a FIFO) sits at a request or response path. */
-  | 'UNSAFE_FILE'
+  /** A symlink, directory, FIFO or device sits where a request or response file belongs; never followed. */
+  | 'NOT_A_FILE'
+  /** No such request (never made, or removed by retention), or no requests directory. */
+  | 'NOT_FOUND'
   /** `request` with the id of an existing request whose payload differs. */
   | 'ID_IN_USE'
-  | 'REQUEST_NOT_FOUND'
   /** `respond` to a request that already has an answer. */
   | 'ALREADY_ANSWERED'
+  /** `respond` to a cancelled request; a requester whose request someone else cancelled. */
   | 'REQUEST_CANCELLED'
+  /** `respond` to an expired request. */
   | 'REQUEST_EXPIRED'
   /** The requester's wait ended at its timeout (or the request's `expires_at`). */
   | 'TIMEOUT'
   /** The requester's `signal` aborted; the request was cancelled on disk. */
   | 'ABORTED'
-  /** The answer does not match the requester's schema. */
-  | 'SCHEMA_MISMATCH'
   /** The responder's handler threw; `responseError` holds what it wrote. */
   | 'RESPONDER_ERROR'
-  /** The response file is not valid JSON or not a response object. */
+  /** The response file is not a response: not UTF-8, not JSON, or not of the protocol's shape. */
   | 'MALFORMED_RESPONSE'
-  /** The request file is not valid JSON or not a request object. */
+  /** The request file is not a request: not UTF-8, not JSON, or not of the protocol's shape. */
   | 'MALFORMED_REQUEST'
-  | 'RESPONSE_TOO_LARGE'
-  /** A file system call failed (disk full, permissions, I/O). */
+  /** `ENOSPC` or `EDQUOT`: nothing was published, no temp file is left. */
+  | 'DISK_FULL'
+  /** Any other failed file system call (permissions, read-only filesystem, EIO). */
   | 'IO_ERROR';
 
 /**
@@ -54,7 +65,21 @@ export interface ResponseErrorInfo {
 }
 
 /**
- * The one error class of `@fipc/requests`; branch on `code`, the original failure (if any) is in `cause`.
+ * Options of the {@link RequestError} constructor: the common ones, plus the request concerned.
+ *
+ * @example
+ * const options: RequestErrorOptions = { requestId: 'deploy-42', path: 'run-1/input-requests/deploy-42.json' };
+ */
+export interface RequestErrorOptions extends FipcErrorOptions {
+  /** The request concerned, when there is one. */
+  requestId?: string;
+  /** For `RESPONDER_ERROR`: the error the responder wrote. */
+  responseError?: ResponseErrorInfo;
+}
+
+/**
+ * The one error class of `@fipc/requests`; branch on `code`. The original failure (if any) is in `cause`, the
+ * file concerned in `path`.
  *
  * @example
  * try {
@@ -63,24 +88,25 @@ export interface ResponseErrorInfo {
  *   if (error instanceof RequestError && error.code === 'TIMEOUT') console.warn('nobody answered');
  * }
  */
-export class RequestError extends Error {
+export class RequestError extends FipcError<RequestErrorCode> {
   /** Always `'RequestError'`, so logs and `util.inspect` name the class. */
   override readonly name = 'RequestError';
-  /** What went wrong, to branch on; the message is for people. */
-  readonly code: RequestErrorCode;
   /** The request concerned, when there is one. */
   readonly requestId: string | undefined;
   /** For `RESPONDER_ERROR`: the error the responder wrote. */
   readonly responseError: ResponseErrorInfo | undefined;
 
-  constructor(
-    code: RequestErrorCode,
-    message: string,
-    options: { cause?: unknown; requestId?: string; responseError?: ResponseErrorInfo } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+  constructor(code: RequestErrorCode, message: string, options: RequestErrorOptions = {}) {
+    super(code, message, options);
     this.requestId = options.requestId;
     this.responseError = options.responseError;
   }
+}
+
+/** Any failure (a core `FipcError`, an errno error) as a `RequestError` about request `requestId`. */
+export function requestError(error: unknown, path?: string, requestId?: string): RequestError {
+  const converted = RequestError.from(error, path);
+  if (requestId === undefined || converted.requestId !== undefined) return converted;
+  const { code, message, cause } = converted;
+  return new RequestError(code, message, { cause, path: converted.path, requestId });
 }

@@ -1,6 +1,11 @@
 export { awaitResponse } from './await-response.js';
 export { REQUESTS_DIRNAME, requestsDirectory } from './directory.js';
-export { RequestError, type RequestErrorCode, type ResponseErrorInfo } from './errors.js';
+export {
+  RequestError,
+  type RequestErrorCode,
+  type RequestErrorOptions,
+  type ResponseErrorInfo,
+} from './errors.js';
 export type { EventSink } from './event-sink.js';
 export { assertValidId, isValidId, MAX_ID_LENGTH } from './ids.js';
 export { type ListOptions, listRequests, type RequestInfo, type RequestStatus } from './list.js';
@@ -20,4 +25,4 @@ export {
   type ServeSummary,
   serveRequests,
 } from './serve.js';
-export { DEFAULT_RETENTION_MS, type SweepOptions, sweepRequests } from './sweep.js';
+export { DEFAULT_RETENTION_MS, DEFAULT_STALE_TEMP_MS, type SweepOptions, sweepRequests } from './sweep.js';

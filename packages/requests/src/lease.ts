@@ -1,27 +1,43 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, futimesSync, lstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, futimesSync, linkSync, lstatSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { isJsonObject, readJsonFileSync } from '@fipc/core';
 import { PRIVATE_DIRNAME } from './directory.js';
-import { entryExists, linkExclusive, readSmallFile, removeQuietly } from './files.js';
+import { requestError } from './errors.js';
+import { entryExists, removeQuietly } from './files.js';
 import { leaseName } from './names.js';
 import { self } from './records.js';
 
+/** The lease period assumed for a lease file whose `lease_ms` cannot be read. */
+export const DEFAULT_LEASE_MS = 30_000;
+
 /**
- * A responder's heartbeat: one hidden file whose mtime is "alive as of". Each claim is a hard link of it named
- * `<id>.lease-<n>`, so renewing every lease the responder holds is one `futimes`, and a responder that dies
- * lets all its leases expire together.
+ * A responder's heartbeat: one file in the private subdirectory whose mtime is "alive as of". Each claim is a
+ * hard link of it named `<id>.lease-<n>`, so renewing every lease the responder holds is one `futimes`, and a
+ * responder that dies lets all its leases expire together.
  */
 export class Heartbeat {
   readonly name = `${PRIVATE_DIRNAME}/responder-${randomBytes(8).toString('hex')}`;
   readonly #dir: string;
   readonly #fd: number;
 
+  /** Throws a `RequestError` (`DISK_FULL`, `IO_ERROR`...). */
   constructor(dir: string, leaseMs: number) {
     this.#dir = dir;
+    const path = join(dir, this.name);
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-    this.#fd = openSync(join(dir, this.name), flags, 0o600);
+    try {
+      this.#fd = openSync(path, flags, 0o600);
+    } catch (error) {
+      throw requestError(error, path);
+    }
     const info = { responder: { ...self(), id: this.name.slice(-16) }, lease_ms: leaseMs };
-    writeSync(this.#fd, `${JSON.stringify({ ...info, started_at: new Date().toISOString() }, null, 2)}\n`);
+    try {
+      writeSync(this.#fd, `${JSON.stringify({ ...info, started_at: new Date().toISOString() }, null, 2)}\n`);
+    } catch (error) {
+      this.release();
+      throw requestError(error, path);
+    }
   }
 
   /** Extends every lease linked to this heartbeat by the lease period. */
@@ -36,17 +52,26 @@ export class Heartbeat {
    * Returns the generation claimed, or undefined.
    */
   claim(id: string, takeOver: boolean): number | undefined {
-    if (linkExclusive(this.#dir, this.name, leaseName(id, 1))) return 1;
+    if (this.#link(leaseName(id, 1))) return 1;
     if (!takeOver) return undefined;
     let generation = 1;
     while (entryExists(join(this.#dir, leaseName(id, generation + 1)))) generation++;
     if (!leaseExpired(this.#dir, leaseName(id, generation))) return undefined;
-    return linkExclusive(this.#dir, this.name, leaseName(id, generation + 1)) ? generation + 1 : undefined;
+    return this.#link(leaseName(id, generation + 1)) ? generation + 1 : undefined;
   }
 
   /** Whether another responder has taken over our claim of `id`. */
   lost(id: string, generation: number): boolean {
     return entryExists(join(this.#dir, leaseName(id, generation + 1)));
+  }
+
+  /**
+   * Gives up a claim whose request we did not end (its answer could not be written, its request could not be
+   * read), so that it is pending again rather than held by a live heartbeat with no handler behind it. A
+   * claim another responder took over is not ours to remove.
+   */
+  unclaim(id: string, generation: number): void {
+    if (!this.lost(id, generation)) removeQuietly(join(this.#dir, leaseName(id, generation)));
   }
 
   /** Expires every lease still held at once (others may take them over now) and removes the heartbeat. */
@@ -58,6 +83,17 @@ export class Heartbeat {
       removeQuietly(join(this.#dir, this.name));
     }
   }
+
+  /** `link(heartbeat, name)`; false if `name` exists. */
+  #link(name: string): boolean {
+    try {
+      linkSync(join(this.#dir, this.name), join(this.#dir, name));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw requestError(error, join(this.#dir, name));
+    }
+  }
 }
 
 /** Whether the lease file `name` has not been renewed within its holder's lease period. */
@@ -66,21 +102,19 @@ export function leaseExpired(dir: string, name: string, now = Date.now()): boole
   try {
     mtimeMs = lstatSync(join(dir, name)).mtimeMs;
   } catch {
-    return true;
+    return true; // gone: nobody holds it
   }
-  return now > mtimeMs + leaseMsOf(dir, name);
+  return now > mtimeMs + leaseMsOf(join(dir, name));
 }
 
-/** The holder's lease period written in a lease file (30 s if unreadable). */
-export function leaseMsOf(dir: string, name: string): number {
-  const file = readSmallFile(join(dir, name), 64 * 1024);
-  if (file.ok) {
-    try {
-      const leaseMs = JSON.parse(file.text).lease_ms;
-      if (typeof leaseMs === 'number' && leaseMs > 0) return leaseMs;
-    } catch {
-      // fall through
-    }
+/** The holder's lease period written in a lease or heartbeat file ({@link DEFAULT_LEASE_MS} if unreadable). */
+export function leaseMsOf(path: string): number {
+  try {
+    const value = readJsonFileSync(path, { maxBytes: 64 * 1024 });
+    const leaseMs = isJsonObject(value) ? value.lease_ms : undefined;
+    if (typeof leaseMs === 'number' && leaseMs > 0) return leaseMs;
+  } catch {
+    // unreadable or malformed: the default
   }
-  return 30_000;
+  return DEFAULT_LEASE_MS;
 }

@@ -1,18 +1,12 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import type { OnSkip } from '@fipc/core';
 import { openDirectory } from './directory.js';
-import type { ResponseErrorInfo } from './errors.js';
-import { readSmallFile } from './files.js';
+import { type RequestError, type ResponseErrorInfo, requestError } from './errors.js';
 import { leaseExpired } from './lease.js';
-import { leaseName, parseName, requestName } from './names.js';
+import { leaseName, parseName } from './names.js';
 import { DEFAULT_MAX_BYTES, readOutcome } from './outcome.js';
-import {
-  expiresAt,
-  type JsonValue,
-  parseRequest,
-  type RequestRecord,
-  type ResponseRecord,
-} from './records.js';
+import { expiresAt, type JsonValue, type RequestRecord, type ResponseRecord } from './records.js';
+import { readRequest } from './request-file.js';
 
 /**
  * Where a request stands. `claimed`: a responder holds a live lease and is working on it. `expired`: its
@@ -60,12 +54,17 @@ export interface RequestInfo {
 export interface ListOptions {
   /** Only requests in this status (or these). @default every status */
   status?: RequestStatus | RequestStatus[];
+  /**
+   * Told about each file left out or ignored: a request file that cannot be read or is not a request, a
+   * response file that is not a response (its request is listed as answered, without `response`).
+   */
+  onSkip?: OnSkip;
 }
 
 /**
  * The requests of a directory, oldest first, for UIs and tools. Request files that cannot be read or parsed
  * are left out (they never crash a listing); so are responses that are malformed (the request is listed as
- * answered without a response). A missing directory lists as empty.
+ * answered without a response); `onSkip` is told about each. A missing directory lists as empty.
  *
  * @example
  * for (const { id, payload, schema } of await listRequests('runs/run-1', { status: 'pending' })) {
@@ -77,11 +76,18 @@ export async function listRequests(dir: string, options: ListOptions = {}): Prom
   try {
     path = openDirectory(dir, false);
   } catch (error) {
-    if ((error as { code?: string }).code === 'REQUEST_NOT_FOUND') return [];
+    if ((error as RequestError).code === 'NOT_FOUND') return [];
     throw error;
   }
   const wanted = options.status === undefined ? undefined : new Set([options.status].flat());
-  const names = readdirSync(path);
+  const skip = (error: unknown) =>
+    options.onSkip?.({ reason: (error as Error).message, path: (error as RequestError).path, cause: error });
+  let names: string[];
+  try {
+    names = readdirSync(path);
+  } catch (error) {
+    throw requestError(error, path);
+  }
   const responses = new Set<string>();
   const leases = new Map<string, number>();
   const requests: string[] = [];
@@ -95,12 +101,12 @@ export async function listRequests(dir: string, options: ListOptions = {}): Prom
   const now = Date.now();
   const list: RequestInfo[] = [];
   for (const id of requests) {
-    const file = readSmallFile(join(path, requestName(id)), DEFAULT_MAX_BYTES);
-    if (!file.ok) continue;
     let request: RequestRecord;
     try {
-      request = parseRequest(file.text, id);
-    } catch {
+      request = readRequest(path, id, DEFAULT_MAX_BYTES);
+    } catch (error) {
+      // A request removed since the listing is no news; anything else is a file that is not a request.
+      if ((error as RequestError).code !== 'NOT_FOUND') skip(error);
       continue;
     }
     let response: ResponseRecord | undefined;
@@ -108,7 +114,8 @@ export async function listRequests(dir: string, options: ListOptions = {}): Prom
     if (responses.has(id)) {
       try {
         response = readOutcome(path, id, DEFAULT_MAX_BYTES);
-      } catch {
+      } catch (error) {
+        skip(error);
         response = undefined;
       }
       status = response && response.status !== 'answered' ? response.status : 'answered';

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { isJsonObject, type JsonObject, parseJsonBytes } from '@fipc/core';
 import { RequestError, type ResponseErrorInfo } from './errors.js';
 
 /**
@@ -89,9 +90,6 @@ export type ResponseRecord = {
 const host = hostname();
 export const self = (): ProcessInfo => ({ pid: process.pid, host });
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Serialises a value as JSON, refusing what JSON cannot carry; `undefined` if it cannot. */
 export function toJsonText(value: unknown, indent?: number): string | undefined {
   try {
@@ -102,28 +100,37 @@ export function toJsonText(value: unknown, indent?: number): string | undefined 
   }
 }
 
+// JSON.stringify would write NaN as null and drop functions silently: an answer must arrive as it was given.
 function strictJson(_key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite number');
   if (typeof value === 'function' || typeof value === 'symbol') throw new TypeError(`a ${typeof value}`);
   return value;
 }
 
-/** A file's text as a JSON object, or the `malformed` error saying why not. */
-function parseObject(text: string, malformed: (why: string) => RequestError): Record<string, unknown> {
+type Malformed = (why: string, cause?: unknown) => RequestError;
+
+/** A file's bytes as a JSON object (strict UTF-8), or the `malformed` error saying why not. */
+function parseObject(bytes: Uint8Array, malformed: Malformed): JsonObject {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonBytes(bytes);
   } catch (error) {
-    throw Object.assign(malformed('is not valid JSON'), { cause: error });
+    throw malformed(`is ${(error as Error).message}`, error);
   }
-  if (!isObject(value)) throw malformed('is not a JSON object');
+  if (!isJsonObject(value)) throw malformed('is not a JSON object');
   return value;
 }
 
-export function parseRequest(text: string, id: string): RequestRecord {
-  const malformed = (why: string) =>
-    new RequestError('MALFORMED_REQUEST', `request file of "${id}" ${why}`, { requestId: id });
-  const value = parseObject(text, malformed);
+function malformedFile(kind: 'request' | 'response', id: string, path: string | undefined): Malformed {
+  const code = kind === 'request' ? 'MALFORMED_REQUEST' : 'MALFORMED_RESPONSE';
+  return (why, cause) =>
+    new RequestError(code, `${kind} file of "${id}" ${why}`, { requestId: id, path, cause });
+}
+
+/** Parses a request file's bytes. Throws `MALFORMED_REQUEST`. */
+export function parseRequest(bytes: Uint8Array, id: string, path?: string): RequestRecord {
+  const malformed = malformedFile('request', id, path);
+  const value = parseObject(bytes, malformed);
   if (value.request_id !== id) throw malformed('has a request_id that is not its file name');
   if (typeof value.requested_at !== 'string') throw malformed('has no requested_at string');
   const expires = value.expires_at;
@@ -138,17 +145,17 @@ export function expiresAt(request: RequestRecord): number {
   return typeof request.expires_at === 'string' ? Date.parse(request.expires_at) : Number.POSITIVE_INFINITY;
 }
 
-export function parseResponse(text: string, id: string): ResponseRecord {
-  const malformed = (why: string) =>
-    new RequestError('MALFORMED_RESPONSE', `response file of "${id}" ${why}`, { requestId: id });
-  const value = parseObject(text, malformed);
+/** Parses a response file's bytes. Throws `MALFORMED_RESPONSE`. */
+export function parseResponse(bytes: Uint8Array, id: string, path?: string): ResponseRecord {
+  const malformed = malformedFile('response', id, path);
+  const value = parseObject(bytes, malformed);
   if (value.request_id !== undefined && value.request_id !== id) throw malformed('answers another request');
   switch (value.status) {
     case 'answered': {
       const hasPayload = 'payload' in value;
       const error = value.error;
       if (hasPayload === (error !== undefined)) throw malformed('must have exactly one of payload and error');
-      if (!hasPayload && !(isObject(error) && typeof error.message === 'string')) {
+      if (!hasPayload && !(isJsonObject(error) && typeof error.message === 'string')) {
         throw malformed('has an error without a message');
       }
       break;

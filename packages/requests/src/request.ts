@@ -1,24 +1,34 @@
-import { join } from 'node:path';
-import { toJSONSchema, type z } from 'zod';
+import {
+  DEFAULT_POLL_MS,
+  type Durability,
+  durabilityOption,
+  positiveMs,
+  type StandardJSONSchemaV1,
+  type StandardSchemaV1,
+} from '@fipc/core';
 import { openDirectory } from './directory.js';
 import { RequestError } from './errors.js';
 import { type EventSink, emitQuietly } from './event-sink.js';
-import { publishExclusive, readSmallFile } from './files.js';
 import { assertValidId, generateId } from './ids.js';
 import { requestName } from './names.js';
-import { DEFAULT_MAX_BYTES } from './outcome.js';
-import { expiresAt, parseRequest, type RequestRecord, self, toJsonText } from './records.js';
-import { scheduleSweep } from './sweep.js';
+import { DEFAULT_MAX_BYTES, publishText } from './outcome.js';
+import { expiresAt, type RequestRecord, self, toJsonText } from './records.js';
+import { readRequest } from './request-file.js';
+import { DEFAULT_RETENTION_MS, scheduleSweep } from './sweep.js';
 import { waitForOutcome } from './wait-outcome.js';
 
 /**
  * Options shared by {@link request} and {@link awaitResponse}.
  *
  * @example
- * const options: WaitOptions<typeof Approval> = { schema: Approval, signal: AbortSignal.timeout(60_000), durable: true };
+ * const options: WaitOptions<typeof Approval> = { schema: Approval, signal: AbortSignal.timeout(60_000), durability: 'fsync' };
  */
-export interface WaitOptions<S extends z.ZodType = z.ZodType> {
-  /** Validates the answer; a mismatch rejects with `SCHEMA_MISMATCH`. `request` also writes it as JSON Schema. */
+export interface WaitOptions<S extends StandardSchemaV1 = StandardSchemaV1> {
+  /**
+   * Any Standard Schema (zod, valibot, arktype...): validates the answer, which resolves as the schema's
+   * output; a mismatch rejects with `SCHEMA_MISMATCH`. When the schema also implements `StandardJSONSchemaV1`
+   * (zod 4 does), `request` writes the JSON Schema of the answers it accepts into the request file.
+   */
   schema?: S;
   /**
    * Give up after this many ms: the request is marked expired on disk (responders see it) and the Promise
@@ -31,8 +41,9 @@ export interface WaitOptions<S extends z.ZodType = z.ZodType> {
   /** An event log (such as `@fipc/events`' `EventLog`) that receives the lifecycle events. */
   events?: EventSink;
   /**
-   * Safety poll period; the answer normally arrives through `fs.watch` within a millisecond.
-   * @default 1000
+   * Safety poll period: the longest the answer waits when every `fs.watch` notification is lost (it normally
+   * arrives within a millisecond).
+   * @default 500 (`DEFAULT_POLL_MS`)
    */
   pollMs?: number;
   /**
@@ -41,10 +52,11 @@ export interface WaitOptions<S extends z.ZodType = z.ZodType> {
    */
   maxBytes?: number;
   /**
-   * fsync the request file (and the expiry or cancel we write) and the directory before going on.
-   * @default false
+   * `'fsync'`: the request file (and the expiry or cancel we write) and the directory are on stable storage
+   * before going on.
+   * @default 'none'
    */
-  durable?: boolean;
+  durability?: Durability;
   /**
    * Finished pairs older than this are removed from the directory (at most one sweep a minute per process).
    * @default 3_600_000 (1 hour)
@@ -58,7 +70,7 @@ export interface WaitOptions<S extends z.ZodType = z.ZodType> {
  * @example
  * const options: RequestOptions<typeof Approval> = { id: 'deploy-42', schema: Approval, timeoutMs: 10 * 60_000 };
  */
-export interface RequestOptions<S extends z.ZodType = z.ZodType> extends WaitOptions<S> {
+export interface RequestOptions<S extends StandardSchemaV1 = StandardSchemaV1> extends WaitOptions<S> {
   /**
    * The request id; a valid id that exists already (same payload) resumes waiting for that request.
    * @default a random UUID
@@ -73,7 +85,7 @@ export interface RequestOptions<S extends z.ZodType = z.ZodType> extends WaitOpt
  * const Approval = z.object({ approved: z.boolean() });
  * type Approved = Answer<typeof Approval>; // { approved: boolean }
  */
-export type Answer<S extends z.ZodType> = z.output<S>;
+export type Answer<S extends StandardSchemaV1> = StandardSchemaV1.InferOutput<S>;
 
 /**
  * Asks a question through the directory and resolves with the answer, from any process. The request file
@@ -83,12 +95,12 @@ export type Answer<S extends z.ZodType> = z.output<S>;
  * answer written meanwhile is delivered at once); with another payload it is `ID_IN_USE`. The returned Promise
  * carries the `id` (generated or given), to save for {@link awaitResponse}.
  *
- * Rejects with {@link RequestError}: `INVALID_ID` (nothing written), `ID_IN_USE`, `TIMEOUT`, `ABORTED`,
- * `REQUEST_CANCELLED`, `SCHEMA_MISMATCH`, `RESPONDER_ERROR`, `MALFORMED_RESPONSE`, `RESPONSE_TOO_LARGE`,
- * `UNSAFE_FILE`, `UNSAFE_DIRECTORY`, `INVALID_PAYLOAD`, `IO_ERROR`.
+ * Rejects with {@link RequestError}: `INVALID_ID` (nothing written), `INVALID_OPTIONS`, `ID_IN_USE`,
+ * `TIMEOUT`, `ABORTED`, `REQUEST_CANCELLED`, `SCHEMA_MISMATCH`, `RESPONDER_ERROR`, `MALFORMED_RESPONSE`,
+ * `TOO_LARGE`, `NOT_A_FILE`, `NOT_FOUND`, `UNSAFE_DIRECTORY`, `DISK_FULL`, `IO_ERROR`.
  *
  * @example
- * import { z } from 'zod';
+ * import { z } from 'zod'; // or any Standard Schema
  * const answer = await request(
  *   'runs/run-1',
  *   { question: 'Deploy to production?' },
@@ -96,7 +108,7 @@ export type Answer<S extends z.ZodType> = z.output<S>;
  * );
  * if (answer.approved) deploy();
  */
-export function request<S extends z.ZodType = z.ZodUnknown>(
+export function request<S extends StandardSchemaV1 = StandardSchemaV1>(
   dir: string,
   payload: unknown,
   options: RequestOptions<S> = {},
@@ -118,14 +130,15 @@ export type PendingAnswer<T> = Promise<T> & {
   readonly id: string;
 };
 
-async function ask<S extends z.ZodType>(
+async function ask<S extends StandardSchemaV1>(
   dir: string,
   payload: unknown,
   id: string,
   options: RequestOptions<S>,
 ): Promise<Answer<S>> {
   assertValidId(id);
-  const { maxBytes, pollMs, timeoutMs } = checkOptions(options);
+  const settings = checkOptions(options);
+  const { timeoutMs, maxBytes } = settings;
   const path = openDirectory(dir, true);
   if (options.signal?.aborted) {
     throw new RequestError('ABORTED', `request "${id}" was aborted before it was written`, {
@@ -143,25 +156,14 @@ async function ask<S extends z.ZodType>(
     expires_at: timeoutMs === undefined ? null : new Date(now + timeoutMs).toISOString(),
     requester: self(),
   };
-  const text = toJsonText(record, 2);
-  if (text === undefined) {
-    throw new RequestError('INVALID_PAYLOAD', `the payload of "${id}" is not serialisable as JSON`, {
-      requestId: id,
-    });
-  }
-  if (Buffer.byteLength(text) + 1 > maxBytes) {
-    throw new RequestError('INVALID_PAYLOAD', `request "${id}" is over maxBytes ${maxBytes}`, {
-      requestId: id,
-    });
-  }
   let existing: RequestRecord | undefined;
-  if (!publishExclusive(path, requestName(id), `${text}\n`, options.durable)) {
-    existing = readExisting(path, id, maxBytes);
+  if (!publishText(path, requestName(id), id, toJsonText(record, 2), settings, `request "${id}"`)) {
+    existing = readRequest(path, id, maxBytes);
     if (toJsonText(existing.payload ?? null) !== toJsonText(record.payload)) {
       throw new RequestError('ID_IN_USE', `a different request with id "${id}" exists`, { requestId: id });
     }
   }
-  scheduleSweep(path, options.retentionMs);
+  scheduleSweep(path, settings.retentionMs);
   const eventsReady = existing
     ? Promise.resolve()
     : emitQuietly(options.events, 'input_requested', {
@@ -174,6 +176,7 @@ async function ask<S extends z.ZodType>(
     timeoutMs === undefined ? Number.POSITIVE_INFINITY : now + timeoutMs,
   );
   return (await waitForOutcome({
+    ...settings,
     dir: path,
     id,
     deadline,
@@ -181,39 +184,33 @@ async function ask<S extends z.ZodType>(
     signal: options.signal,
     events: options.events,
     eventsReady,
-    pollMs,
-    maxBytes,
-    durable: options.durable ?? false,
   })) as Answer<S>;
 }
 
+/** Validates the options of `request` and `awaitResponse` (`INVALID_OPTIONS`) and fills in the defaults. */
 export function checkOptions(options: WaitOptions) {
-  const { timeoutMs, pollMs = 1000, maxBytes = DEFAULT_MAX_BYTES, retentionMs } = options;
-  const invalid = (what: string) => new RequestError('INVALID_OPTIONS', `${what} must be a positive number`);
-  if (timeoutMs !== undefined && !(timeoutMs > 0 && timeoutMs < Number.POSITIVE_INFINITY))
-    throw invalid('timeoutMs');
-  if (!(pollMs > 0)) throw invalid('pollMs');
-  if (!(maxBytes > 0)) throw invalid('maxBytes');
-  if (retentionMs !== undefined && !(retentionMs >= 0)) throw invalid('retentionMs');
-  return { timeoutMs, pollMs, maxBytes };
-}
-
-export function readExisting(path: string, id: string, maxBytes: number): RequestRecord {
-  const result = readSmallFile(join(path, requestName(id)), maxBytes);
-  if (result.ok) return parseRequest(result.text, id);
-  const code =
-    result.reason === 'missing'
-      ? 'REQUEST_NOT_FOUND'
-      : result.reason === 'unsafe'
-        ? 'UNSAFE_FILE'
-        : 'MALFORMED_REQUEST';
-  throw new RequestError(code, result.detail, { requestId: id });
-}
-
-/** The answer schema as JSON Schema (the original's `schema` field); what JSON Schema cannot say is left open. */
-function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   try {
-    return toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    const { timeoutMs } = options;
+    return {
+      timeoutMs: timeoutMs === undefined ? undefined : positiveMs('timeoutMs', timeoutMs, 0),
+      pollMs: positiveMs('pollMs', options.pollMs, DEFAULT_POLL_MS),
+      maxBytes: positiveMs('maxBytes', options.maxBytes, DEFAULT_MAX_BYTES),
+      retentionMs: positiveMs('retentionMs', options.retentionMs, DEFAULT_RETENTION_MS, 0),
+      durability: durabilityOption(options.durability),
+    };
+  } catch (error) {
+    throw RequestError.from(error);
+  }
+}
+
+/**
+ * The JSON Schema (2020-12) of the answers the schema accepts (its input side: what a responder writes), or
+ * `{}` (anything) when the schema has no `StandardJSONSchemaV1` side or cannot express itself in JSON Schema.
+ */
+function jsonSchemaOf(schema: StandardSchemaV1): Record<string, unknown> {
+  const props: Partial<StandardJSONSchemaV1.Props> = schema['~standard'];
+  try {
+    return props.jsonSchema?.input({ target: 'draft-2020-12' }) ?? {};
   } catch {
     return {};
   }

@@ -1,15 +1,23 @@
+import { type Durability, durabilityOption, positiveMs } from '@fipc/core';
 import { openDirectory } from './directory.js';
 import { RequestError } from './errors.js';
 import { assertValidId } from './ids.js';
-import { closedError, DEFAULT_MAX_BYTES, type OutcomeInput, publishOutcome, readOutcome } from './outcome.js';
+import {
+  closedError,
+  DEFAULT_MAX_BYTES,
+  type OutcomeInput,
+  publishOutcome,
+  readOutcome,
+  type WriteSettings,
+} from './outcome.js';
 import { expiresAt, type RequestRecord } from './records.js';
-import { readExisting } from './request.js';
+import { readRequest } from './request-file.js';
 
 /**
  * Options of {@link respond} and {@link cancelRequest}.
  *
  * @example
- * await respond('runs/run-1', id, { approved: true }, { durable: true } satisfies RespondOptions);
+ * await respond('runs/run-1', id, { approved: true }, { durability: 'fsync' } satisfies RespondOptions);
  */
 export interface RespondOptions {
   /**
@@ -18,19 +26,19 @@ export interface RespondOptions {
    */
   maxBytes?: number;
   /**
-   * fsync the response file and the directory before resolving.
-   * @default false
+   * `'fsync'`: the response file and the directory are on stable storage when the call resolves.
+   * @default 'none'
    */
-  durable?: boolean;
+  durability?: Durability;
 }
 
 /**
  * Answers request `id` from any process. The response file is published atomically and exclusively, so the
  * first answer wins; the requester's Promise resolves within milliseconds.
  *
- * Throws {@link RequestError}: `ALREADY_ANSWERED`, `REQUEST_NOT_FOUND`, `REQUEST_CANCELLED`,
- * `REQUEST_EXPIRED`, `INVALID_ID`, `INVALID_PAYLOAD` (not JSON, or over `maxBytes`), `UNSAFE_FILE`,
- * `UNSAFE_DIRECTORY`, `MALFORMED_REQUEST`, `IO_ERROR`.
+ * Rejects with {@link RequestError}: `ALREADY_ANSWERED`, `NOT_FOUND`, `REQUEST_CANCELLED`,
+ * `REQUEST_EXPIRED`, `INVALID_ID`, `INVALID_OPTIONS`, `SCHEMA_MISMATCH` (not JSON), `TOO_LARGE` (over
+ * `maxBytes`), `NOT_A_FILE`, `UNSAFE_DIRECTORY`, `MALFORMED_REQUEST`, `DISK_FULL`, `IO_ERROR`.
  *
  * @example
  * for (const { id, payload } of await listRequests('runs/run-1', { status: 'pending' })) {
@@ -63,12 +71,17 @@ export async function cancelRequest(
 
 function close(dir: string, id: string, outcome: OutcomeInput, options: RespondOptions): void {
   assertValidId(id);
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  let settings: WriteSettings;
+  try {
+    settings = {
+      maxBytes: positiveMs('maxBytes', options.maxBytes, DEFAULT_MAX_BYTES),
+      durability: durabilityOption(options.durability),
+    };
+  } catch (error) {
+    throw RequestError.from(error);
+  }
   const path = openDirectory(dir, false);
-  closeRequest(path, id, readExisting(path, id, maxBytes), outcome, {
-    maxBytes,
-    durable: options.durable ?? false,
-  });
+  closeRequest(path, id, readRequest(path, id, settings.maxBytes), outcome, settings);
 }
 
 /** Publishes `outcome` unless the request has one already or has expired, which throw the matching error. */
@@ -77,7 +90,7 @@ export function closeRequest(
   id: string,
   request: RequestRecord,
   outcome: OutcomeInput,
-  options: { maxBytes: number; durable: boolean },
+  options: WriteSettings,
 ): void {
   if (Date.now() >= expiresAt(request)) {
     // Record the expiry so that every later reader agrees, unless an outcome came first.

@@ -1,13 +1,13 @@
-import { readdirSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { subscribeHints } from './directory-hints.js';
+import { type Durability, formatIssues, onAbort, type StandardSchemaV1, validate } from '@fipc/core';
 import { RequestError } from './errors.js';
 import { type EventSink, emitQuietly } from './event-sink.js';
-import { entryExists, readSmallFile } from './files.js';
-import { parseName, requestName, responseName } from './names.js';
-import { publishOutcome } from './outcome.js';
-import { parseResponse, type ResponseRecord } from './records.js';
+import { entryExists } from './files.js';
+import { requestName, responseName } from './names.js';
+import { publishOutcome, readOutcome } from './outcome.js';
+import type { ResponseRecord } from './records.js';
+import { type Check, register } from './waiters.js';
 
 // A response that does not parse yet may still be being written by a hand-made, non-atomic writer
 // (`echo ... > id.response` creates the file empty first): it is only malformed once it is this old.
@@ -26,60 +26,7 @@ export interface WaitSpec {
   eventsReady: Promise<void>;
   pollMs: number;
   maxBytes: number;
-  durable: boolean;
-}
-
-type Check = (poll: boolean) => void;
-const registries = new Map<string, { waiters: Map<string, Set<Check>>; unsubscribe: () => void }>();
-
-/** Whether this process is waiting for the outcome of `id` (retention must not remove it under us). */
-export function isAwaited(dir: string, id: string): boolean {
-  return registries.get(dir)?.waiters.has(id) ?? false;
-}
-
-// Past this many waiters a safety poll lists the directory once instead of looking up each waiter's files.
-const LIST_FROM = 16;
-
-function pollAll(dir: string, waiters: Map<string, Set<Check>>): void {
-  let names: Set<string> | undefined;
-  if (waiters.size > LIST_FROM) {
-    try {
-      names = new Set(readdirSync(dir));
-    } catch {
-      // the directory is gone: each waiter finds out for itself
-    }
-  }
-  for (const [id, set] of [...waiters]) {
-    // Only what the listing shows as answered or removed needs a closer look.
-    if (names?.has(requestName(id)) && !names.has(responseName(id))) continue;
-    for (const each of [...set]) each(!names?.has(responseName(id)));
-  }
-}
-
-function register(dir: string, id: string, pollMs: number, check: Check): () => void {
-  let registry = registries.get(dir);
-  if (!registry) {
-    const waiters = new Map<string, Set<Check>>();
-    const unsubscribe = subscribeHints(dir, pollMs, (name) => {
-      if (name === null) return pollAll(dir, waiters);
-      const parsed = parseName(name);
-      if (parsed?.kind !== 'response') return;
-      for (const each of [...(waiters.get(parsed.id) ?? [])]) each(false);
-    });
-    registry = { waiters, unsubscribe };
-    registries.set(dir, registry);
-  }
-  const { waiters } = registry;
-  const set = waiters.get(id) ?? new Set();
-  waiters.set(id, set.add(check));
-  return () => {
-    set.delete(check);
-    if (set.size === 0) waiters.delete(id);
-    if (waiters.size === 0 && registries.get(dir) === registry) {
-      registries.delete(dir);
-      registry.unsubscribe();
-    }
-  };
+  durability: Durability;
 }
 
 /**
@@ -93,10 +40,11 @@ export function waitForOutcome(spec: WaitSpec): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    let offAbort = () => {};
     const cleanup = () => {
       settled = true;
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      offAbort();
       unregister();
     };
     const fail = (error: unknown) => {
@@ -112,37 +60,26 @@ export function waitForOutcome(spec: WaitSpec): Promise<unknown> {
 
     const check: Check = (poll) => {
       if (settled) return;
-      // Most checks outside hints find nothing: existsSync spares the cost of a thrown ENOENT.
+      // Most polls find nothing: an lstat spares the cost of a thrown ENOENT.
       if (poll && !entryExists(responsePath)) {
         if (!entryExists(join(dir, requestName(id)))) {
           fail(
-            new RequestError('REQUEST_NOT_FOUND', `request "${id}" was removed before it had an outcome`, {
+            new RequestError('NOT_FOUND', `request "${id}" was removed before it had an outcome`, {
               requestId: id,
+              path: join(dir, requestName(id)),
             }),
           );
         }
         return;
       }
+      let outcome: ResponseRecord | undefined;
       try {
-        const result = readSmallFile(responsePath, spec.maxBytes);
-        if (!result.ok) {
-          if (result.reason !== 'missing') {
-            const code = result.reason === 'too-large' ? 'RESPONSE_TOO_LARGE' : 'UNSAFE_FILE';
-            return fail(new RequestError(code, result.detail, { requestId: id }));
-          }
-          return;
-        }
-        let outcome: ResponseRecord;
-        try {
-          outcome = parseResponse(result.text, id);
-        } catch (error) {
-          if (Math.abs(Date.now() - result.mtimeMs) < PARTIAL_GRACE_MS) return; // maybe still being written
-          return fail(error);
-        }
-        deliver(outcome, false);
+        outcome = readOutcome(dir, id, spec.maxBytes);
       } catch (error) {
-        fail(error);
+        if ((error as RequestError).code === 'MALFORMED_RESPONSE' && beingWritten(responsePath)) return;
+        return fail(error);
       }
+      if (outcome) deliver(outcome, false);
     };
 
     // Publishes our own ending (expiry or cancel); if another outcome won the race, that one is delivered.
@@ -155,7 +92,6 @@ export function waitForOutcome(spec: WaitSpec): Promise<unknown> {
         fail(error);
       }
     };
-    const onAbort = () => end({ status: 'cancelled', reason: describeReason(signal?.reason) });
     const arm = () => {
       if (spec.deadline === Number.POSITIVE_INFINITY) return;
       const delay = spec.deadline - Date.now();
@@ -166,16 +102,21 @@ export function waitForOutcome(spec: WaitSpec): Promise<unknown> {
     const unregister = register(dir, id, spec.pollMs, check);
     if (entryExists(responsePath)) check(false);
     if (settled) return;
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    offAbort = onAbort(signal, () => end({ status: 'cancelled', reason: describeReason(signal?.reason) }));
     arm();
   });
 }
 
+/** Whether a response that does not parse was modified so recently that its writer may still be at work. */
+function beingWritten(path: string): boolean {
+  const mtimeMs = lstatSync(path, { throwIfNoEntry: false })?.mtimeMs;
+  return mtimeMs !== undefined && Math.abs(Date.now() - mtimeMs) < PARTIAL_GRACE_MS;
+}
+
 async function interpret(spec: WaitSpec, outcome: ResponseRecord, ours: boolean): Promise<unknown> {
   const { id, events } = spec;
-  await spec.eventsReady;
   const requestId = id;
+  await spec.eventsReady;
   if (outcome.status === 'cancelled') {
     await emitQuietly(events, 'input_cancelled', { request_id: id, reason: outcome.reason ?? null });
     throw ours
@@ -183,9 +124,7 @@ async function interpret(spec: WaitSpec, outcome: ResponseRecord, ours: boolean)
       : new RequestError(
           'REQUEST_CANCELLED',
           `request "${id}" was cancelled: ${outcome.reason ?? 'no reason given'}`,
-          {
-            requestId,
-          },
+          { requestId },
         );
   }
   if (outcome.status === 'expired') {
@@ -201,14 +140,9 @@ async function interpret(spec: WaitSpec, outcome: ResponseRecord, ours: boolean)
   }
   await emitQuietly(events, 'input_answered', { request_id: id });
   if (!spec.schema) return outcome.payload;
-  const result = await spec.schema['~standard'].validate(outcome.payload);
+  const result = await validate(spec.schema, outcome.payload);
   if (!result.issues) return result.value;
-  const detail = result.issues
-    .map(({ message, path }) => {
-      const at = path?.map((part) => String(typeof part === 'object' ? part.key : part)).join('.');
-      return at ? `${at}: ${message}` : message;
-    })
-    .join('; ');
+  const detail = formatIssues(result.issues);
   throw new RequestError('SCHEMA_MISMATCH', `the answer to "${id}" does not match the schema: ${detail}`, {
     requestId,
     cause: result.issues,

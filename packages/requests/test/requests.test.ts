@@ -7,44 +7,29 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { openEventLog, readEvents } from '@fipc/events';
+import type { Skip, StandardSchemaV1 } from '@fipc/core';
 import {
   awaitResponse,
   cancelRequest,
   listRequests,
-  RequestError,
+  type RequestError,
   request,
   respond,
   serveRequests,
   sweepRequests,
 } from '@fipc/requests';
-import { tempDir, waitFor } from '@fipc/test-utils';
+import { smallTmpfs, tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
-// The entries of the requests directory; the private `.tmp` subdirectory must hold nothing left over.
-const files = (dir: string) => {
-  expect(readdirSync(join(dir, 'input-requests', '.tmp'))).toEqual([]);
-  return readdirSync(join(dir, 'input-requests'))
-    .filter((name) => name !== '.tmp')
-    .sort();
-};
-const rejection = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RequestError);
-    return error as RequestError;
-  }
-  throw new Error('expected a rejection');
-};
-const waitForFile = (path: string) => waitFor(() => existsSync(path), { what: path });
+import { files, fillDisk, rejection, sleep } from './helpers.js';
 
 describe('request and respond', () => {
   it('writes the original request file (pretty, 0600 in a 0700 directory) and resolves with the answer', async () => {
@@ -100,7 +85,7 @@ describe('request and respond', () => {
     await respond(dir, 'r', 'first');
     expect((await rejection(respond(dir, 'r', 'second'))).code).toBe('ALREADY_ANSWERED');
     await expect(answer).resolves.toBe('first');
-    expect((await rejection(respond(dir, 'nope', 1))).code).toBe('REQUEST_NOT_FOUND');
+    expect((await rejection(respond(dir, 'nope', 1))).code).toBe('NOT_FOUND');
 
     const abort = new AbortController();
     const cancelled = request(dir, {}, { id: 'c', signal: abort.signal });
@@ -216,13 +201,13 @@ describe('request and respond', () => {
     symlinkSync(outside, join(dir, 'input-requests', 'planted.json'));
     // A request over the planted link: the link is an existing entry with another content, never written through.
     const error = await rejection(request(dir, { a: 1 }, { id: 'planted' }));
-    expect(error.code).toBe('UNSAFE_FILE');
-    expect((await rejection(respond(dir, 'planted', 1))).code).toBe('UNSAFE_FILE');
+    expect(error.code).toBe('NOT_A_FILE');
+    expect((await rejection(respond(dir, 'planted', 1))).code).toBe('NOT_A_FILE');
 
     // A link planted at the response path of a pending request: the requester rejects, nothing is written.
     const waiting = request(dir, {}, { id: 'victim' });
     symlinkSync(outside, join(dir, 'input-requests', 'victim.response'));
-    expect((await rejection(waiting)).code).toBe('UNSAFE_FILE');
+    expect((await rejection(waiting)).code).toBe('NOT_A_FILE');
     expect((await rejection(respond(dir, 'victim', 'x'))).code).toBe('ALREADY_ANSWERED');
     expect(readFileSync(outside, 'utf8')).toBe('precious');
     expect(readdirSync(root).sort()).toEqual(['outside.txt', 'run']);
@@ -238,7 +223,7 @@ describe('request and respond', () => {
       ['both', '{"status":"answered","payload":1,"error":{"message":"x"}}', 'MALFORMED_RESPONSE'],
       ['other-id', '{"status":"answered","payload":1,"request_id":"someone-else"}', 'MALFORMED_RESPONSE'],
       ['binary', Buffer.from([0, 159, 146, 150, 0]), 'MALFORMED_RESPONSE'],
-      ['huge', `{"status":"answered","payload":"${'x'.repeat(3000)}"}`, 'RESPONSE_TOO_LARGE'],
+      ['huge', `{"status":"answered","payload":"${'x'.repeat(3000)}"}`, 'TOO_LARGE'],
     ];
     const waits = cases.map(([id]) => request(dir, {}, { id, maxBytes: 2048, pollMs: 100 }));
     const old = new Date(Date.now() - 10_000);
@@ -304,228 +289,148 @@ for path in glob.glob(os.path.join(box, "*.json")):
     // long after: the stored answer is delivered at once
     await expect(awaitResponse(dir, 'again')).resolves.toBe('yes');
     await expect(request(dir, { n: 1 }, { id: 'again' })).resolves.toBe('yes');
-    expect((await rejection(awaitResponse(dir, 'never-made'))).code).toBe('REQUEST_NOT_FOUND');
+    expect((await rejection(awaitResponse(dir, 'never-made'))).code).toBe('NOT_FOUND');
   });
 
-  it('rejects unserialisable payloads and answers with INVALID_PAYLOAD, writing nothing', async () => {
+  it('rejects unserialisable payloads and answers (SCHEMA_MISMATCH) and large ones (TOO_LARGE), writing nothing', async () => {
     const dir = tempDir();
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
-    expect((await rejection(request(dir, cycle, { id: 'c' }))).code).toBe('INVALID_PAYLOAD');
-    expect((await rejection(request(dir, { n: 1n }, { id: 'b' }))).code).toBe('INVALID_PAYLOAD');
+    expect((await rejection(request(dir, cycle, { id: 'c' }))).code).toBe('SCHEMA_MISMATCH');
+    expect((await rejection(request(dir, { n: 1n }, { id: 'b' }))).code).toBe('SCHEMA_MISMATCH');
+    expect((await rejection(request(dir, { n: Number.NaN }, { id: 'n' }))).code).toBe('SCHEMA_MISMATCH');
     expect((await rejection(request(dir, 'x'.repeat(5000), { id: 'big', maxBytes: 1000 }))).code).toBe(
-      'INVALID_PAYLOAD',
+      'TOO_LARGE',
     );
     expect(existsSync(join(dir, 'input-requests', 'c.json'))).toBe(false);
     expect(readdirSync(join(dir, 'input-requests'))).toEqual(['.tmp']);
     const pending = request(dir, 1, { id: 'ok', timeoutMs: 30_000 });
-    expect((await rejection(respond(dir, 'ok', cycle))).code).toBe('INVALID_PAYLOAD');
+    expect((await rejection(respond(dir, 'ok', cycle))).code).toBe('SCHEMA_MISMATCH');
     await respond(dir, 'ok', 'fine');
     await expect(pending).resolves.toBe('fine');
   });
 });
 
-describe('serveRequests', () => {
-  it('answers, turns a throwing handler into RESPONDER_ERROR, and shows the cancel to the handler', async () => {
-    const dir = tempDir();
-    const stop = new AbortController();
-    const seen: string[] = [];
-    let cancelledSignal: AbortSignal | undefined;
-    const served = serveRequests(
-      dir,
-      async (payload: { kind: string }, { id, signal }) => {
-        seen.push(id);
-        if (payload.kind === 'fail') throw Object.assign(new Error('no disk'), { code: 'ENOSPC' });
-        if (payload.kind === 'hang') {
-          cancelledSignal = signal;
-          await new Promise((resolve) => signal.addEventListener('abort', resolve));
-          return 'too late';
-        }
-        return { done: payload.kind };
-      },
-      { signal: stop.signal },
-    );
-    await expect(request(dir, { kind: 'ok' }, { id: 'ok' })).resolves.toEqual({ done: 'ok' });
-    const failure = await rejection(request(dir, { kind: 'fail' }, { id: 'fail' }));
-    expect(failure.code).toBe('RESPONDER_ERROR');
-    expect(failure.responseError).toEqual({ message: 'no disk', name: 'Error', code: 'ENOSPC' });
-
-    const abort = new AbortController();
-    const hanging = request(dir, { kind: 'hang' }, { id: 'hang', signal: abort.signal });
-    await waitFor(() => cancelledSignal);
-    abort.abort();
-    expect((await rejection(hanging)).code).toBe('ABORTED');
-    await waitFor(() => cancelledSignal?.aborted, { what: 'the handler to see the cancel' });
-    expect((cancelledSignal!.reason as RequestError).code).toBe('REQUEST_CANCELLED');
-
-    stop.abort();
-    expect(await served).toEqual({ answered: 1, failed: 1 });
-    expect(seen.sort()).toEqual(['fail', 'hang', 'ok']);
-    expect(files(dir).filter((n) => n.startsWith('.'))).toEqual([]); // heartbeat removed (files checks .tmp)
-  });
-
-  it('serves requests that were waiting before it started, and the original format without payload', async () => {
-    const dir = tempDir();
-    const waiting = [request(dir, 'a', { id: 'a' }), request(dir, 'b', { id: 'b' })];
-    mkdirSync(join(dir, 'input-requests'), { recursive: true });
-    // exactly what the Python original writes
-    writeFileSync(
-      join(dir, 'input-requests', 'orig.json'),
-      JSON.stringify(
-        { request_id: 'orig', schema: { type: 'object' }, requested_at: new Date().toISOString() },
-        null,
-        2,
-      ),
-    );
-    const stop = new AbortController();
-    const served = serveRequests(
-      dir,
-      (payload, { request: record }) => ({ payload, schema: record.schema }),
-      {
-        signal: stop.signal,
-      },
-    );
-    expect(await Promise.all(waiting)).toEqual([
-      { payload: 'a', schema: {} },
-      { payload: 'b', schema: {} },
-    ]);
-    await waitForFile(join(dir, 'input-requests', 'orig.response'));
-    const [orig] = await listRequests(dir, { status: 'answered' }).then((l) =>
-      l.filter((r) => r.id === 'orig'),
-    );
-    expect(orig?.response).toMatchObject({ status: 'answered', payload: { schema: { type: 'object' } } });
-    stop.abort();
-    await served;
-  });
-
-  it('reports every status in listRequests', async () => {
-    const dir = tempDir();
-    const hold = new AbortController();
-    const stop = new AbortController();
-    const answered = request(dir, 1, { id: 'answered' });
-    const cancel = new AbortController();
-    const cancelled = request(dir, 1, { id: 'cancelled', signal: cancel.signal });
-    cancel.abort();
-    await rejection(cancelled);
-    await rejection(request(dir, 1, { id: 'expired', timeoutMs: 20 }));
-    await respond(dir, 'answered', 'x');
-    await answered;
-    const pending = request(dir, { hold: false }, { id: 'pending', signal: hold.signal });
-    let release: () => void = () => {};
-    const served = serveRequests(
-      dir,
-      (payload: { hold?: boolean }) =>
-        payload.hold ? new Promise((resolve) => (release = () => resolve('r'))) : undefined,
-      { signal: stop.signal, concurrency: 1 },
-    );
-    const claimed = request(dir, { hold: true }, { id: 'claimed' });
-    // `pending` went to the responder first; wait for it to be answered, then `claimed` is held
-    await expect(pending).resolves.toBeNull();
-    await waitFor(async () => (await listRequests(dir, { status: 'claimed' })).length === 1);
-    const all = await listRequests(dir);
-    expect(Object.fromEntries(all.map((r) => [r.id, r.status]))).toEqual({
-      answered: 'answered',
-      cancelled: 'cancelled',
-      expired: 'expired',
-      pending: 'answered',
-      claimed: 'claimed',
-    });
-    expect((await listRequests(dir, { status: ['cancelled', 'expired'] })).map((r) => r.id).sort()).toEqual([
-      'cancelled',
-      'expired',
-    ]);
-    release();
-    await claimed;
-    stop.abort();
-    await served;
-    const late = request(dir, 1, { id: 'late' });
-    expect((await listRequests(dir, { status: 'pending' })).map((r) => r.id)).toEqual(['late']);
-    await respond(dir, 'late', 0);
-    await late;
-  });
-
-  it('emits input_requested, input_answered, input_cancelled and input_expired to a real event log', async () => {
-    const dir = tempDir();
-    const events = openEventLog(join(dir, 'events.jsonl'), { instanceId: 'run-1' });
-    const answer = request(dir, { q: 1 }, { id: 'a', events });
-    await respond(dir, 'a', 'ok');
-    await answer;
-    const abort = new AbortController();
-    const cancelled = request(dir, {}, { id: 'c', events, signal: abort.signal });
-    abort.abort();
-    await rejection(cancelled);
-    await rejection(request(dir, {}, { id: 'e', events, timeoutMs: 10 }));
-    await events.close();
-    const seen = [];
-    for await (const { record } of readEvents(join(dir, 'events.jsonl')))
-      seen.push([record.event_type, record.data.request_id]);
-    expect(seen).toEqual([
-      ['input_requested', 'a'],
-      ['input_answered', 'a'],
-      ['input_requested', 'c'],
-      ['input_cancelled', 'c'],
-      ['input_requested', 'e'],
-      ['input_expired', 'e'],
-    ]);
-  });
-});
-
-describe('retention', () => {
-  it('never removes a pair that this process is still waiting for', async () => {
-    const dir = tempDir();
-    const answer = request(dir, 1, { id: 'w' });
-    await respond(dir, 'w', 'kept');
-    // the requester has not read the answer yet: a sweep with retention 0 must leave it
-    await sweepRequests(dir, { retentionMs: 0 });
-    expect(files(dir)).toContain('w.response');
-    await expect(answer).resolves.toBe('kept');
-    await sweepRequests(dir, { retentionMs: 0 });
-    expect(files(dir)).toEqual([]);
-  });
-
-  it('removes finished pairs after the retention period and keeps pending requests', async () => {
+describe('schemas, options and malformed bytes', () => {
+  it('writes the JSON Schema of the answers a Standard Schema accepts (its input side), {} without one', async () => {
     const dir = tempDir();
     const box = join(dir, 'input-requests');
-    const answered = request(dir, 1, { id: 'done' });
-    await respond(dir, 'done', 1);
-    await answered;
-    await rejection(request(dir, 1, { id: 'timed-out', timeoutMs: 10 }));
-    const pending = request(dir, 1, { id: 'pending' });
-    const expiredUnanswered = join(box, 'stale.json');
-    writeFileSync(
-      expiredUnanswered,
-      JSON.stringify({
-        request_id: 'stale',
-        schema: {},
-        requested_at: '2020-01-01T00:00:00Z',
-        expires_at: '2020-01-02T00:00:00Z',
-      }),
-    );
-    utimesSync(expiredUnanswered, new Date('2020-01-01'), new Date('2020-01-01')); // as old as it says
-    const old = new Date(Date.now() - 120_000);
-    for (const crashed of ['.py-tmp-crashed', '.tmp/999-abc-1', '.tmp/responder-0123456789abcdef']) {
-      writeFileSync(join(box, crashed), 'partial');
-      utimesSync(join(box, crashed), old, old);
+    // zod 4 implements StandardJSONSchemaV1; a defaulted field may be left out by the responder
+    const Approval = z.object({ approved: z.boolean(), comment: z.string().default('none') });
+    const approval = request(dir, 'deploy?', { id: 'zod', schema: Approval });
+    const written = JSON.parse(readFileSync(join(box, 'zod.json'), 'utf8')).schema;
+    expect(written).toMatchObject({ type: 'object', required: ['approved'] });
+    expect(written.$schema).toMatch(/2020-12/);
+    await respond(dir, 'zod', { approved: true });
+    await expect(approval).resolves.toEqual({ approved: true, comment: 'none' }); // the schema's output
+
+    // A hand-written Standard Schema, no zod involved: validated, its output returned, no JSON Schema to write
+    const Doubled: StandardSchemaV1<number, number> = {
+      '~standard': {
+        version: 1,
+        vendor: 'hand-written',
+        validate: (value) =>
+          typeof value === 'number' ? { value: value * 2 } : { issues: [{ message: 'not a number' }] },
+      },
+    };
+    const doubled = request(dir, 'n?', { id: 'hand', schema: Doubled });
+    expect(JSON.parse(readFileSync(join(box, 'hand.json'), 'utf8')).schema).toEqual({});
+    await respond(dir, 'hand', 21);
+    const answer: number = await doubled;
+    expect(answer).toBe(42);
+    const wrong = request(dir, 'n?', { id: 'wrong', schema: Doubled });
+    await respond(dir, 'wrong', 'x');
+    expect((await rejection(wrong)).message).toMatch(/not a number/);
+
+    // A schema whose JSON Schema cannot be made (zod throws for z.date()) still validates; {} is written
+    const Dated = z.object({ at: z.date() });
+    const dated = request(dir, 'when?', { id: 'dated', schema: Dated, timeoutMs: 60_000 });
+    expect(JSON.parse(readFileSync(join(box, 'dated.json'), 'utf8')).schema).toEqual({});
+    await cancelRequest(dir, 'dated');
+    expect((await rejection(dated)).code).toBe('REQUEST_CANCELLED');
+  });
+
+  it('refuses bad pollMs, timeoutMs, maxBytes and durability with INVALID_OPTIONS, writing nothing', async () => {
+    const dir = tempDir();
+    const bad = [{ pollMs: 0 }, { pollMs: Number.NaN }, { maxBytes: 0 }, { durability: 'always' as 'fsync' }];
+    for (const options of bad) {
+      expect((await rejection(request(dir, 1, options))).code).toBe('INVALID_OPTIONS');
+      expect((await rejection(serveRequests(dir, () => 1, options))).code).toBe('INVALID_OPTIONS');
     }
-    // stale.json, the crashed writers' temp files; the heartbeat is young enough for a live responder
-    expect(await sweepRequests(dir, { retentionMs: 60_000 })).toBe(3);
-    expect(readdirSync(join(box, '.tmp'))).toEqual(['responder-0123456789abcdef']);
-    const older = new Date(Date.now() - 2 * 3_600_000);
-    utimesSync(join(box, '.tmp/responder-0123456789abcdef'), older, older);
-    expect(await sweepRequests(dir, { retentionMs: 60_000 })).toBe(1);
-    expect(files(dir)).toEqual([
-      'done.json',
-      'done.response',
-      'pending.json',
-      'timed-out.json',
-      'timed-out.response',
+    for (const timeoutMs of [-1, 0, Number.POSITIVE_INFINITY]) {
+      expect((await rejection(request(dir, 1, { timeoutMs }))).code).toBe('INVALID_OPTIONS');
+    }
+    expect((await rejection(serveRequests(dir, () => 1, { leaseMs: 0 }))).code).toBe('INVALID_OPTIONS');
+    expect((await rejection(respond(dir, 'x', 1, { durability: 'yes' as 'fsync' }))).code).toBe(
+      'INVALID_OPTIONS',
+    );
+    expect((await rejection(sweepRequests(dir, { staleTempMs: -5 }))).code).toBe('INVALID_OPTIONS');
+    expect(existsSync(join(dir, 'input-requests'))).toBe(false);
+    // fsync on the way works as the default does
+    const durable = request(dir, 1, { id: 'durable', durability: 'fsync' });
+    await respond(dir, 'durable', 2, { durability: 'fsync' });
+    await expect(durable).resolves.toBe(2);
+  });
+
+  it('rejects a response that is not UTF-8 with MALFORMED_RESPONSE instead of decoding it lossily', async () => {
+    const dir = tempDir();
+    const box = join(dir, 'input-requests');
+    const answer = request(dir, {}, { id: 'latin1' });
+    // "café" in Latin-1: JSON around one byte (0xE9) that is not UTF-8 there
+    const bytes = Buffer.concat([
+      Buffer.from('{"status":"answered","payload":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}\n'),
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    await sweepRequests(dir, { retentionMs: 20 });
+    writeFileSync(join(box, '.hand'), bytes);
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(join(box, '.hand'), old, old); // past the grace for writers still writing
+    renameSync(join(box, '.hand'), join(box, 'latin1.response'));
+    const error = await rejection(answer);
+    expect(error.code).toBe('MALFORMED_RESPONSE');
+    expect(error.message).toMatch(/UTF-8/);
+    expect(error.path).toBe(join(box, 'latin1.response'));
+    // a listing leaves the response out and says why
+    const skipped: Skip[] = [];
+    const [listed] = await listRequests(dir, { onSkip: (skip) => skipped.push(skip) });
+    expect(listed).toMatchObject({ id: 'latin1', status: 'answered', response: undefined });
+    expect(skipped).toMatchObject([
+      { path: join(box, 'latin1.response'), reason: expect.stringMatching(/UTF-8/) },
+    ]);
+  });
+
+  it("polls each waiter at its own pollMs, even after another waiter's slower one", async () => {
+    const dir = tempDir();
+    const box = join(dir, 'input-requests');
+    const abort = new AbortController();
+    const slow = request(dir, {}, { id: 'slow', pollMs: 3_600_000, signal: abort.signal });
+    const fast = request(dir, {}, { id: 'fast', pollMs: 50 });
+    // A hand-made writer that died half-way: its notifications come while the file is young enough to be
+    // still in writing (the 500 ms grace), and none come after. Only a safety poll looks again, once the
+    // grace is over, and finds it malformed: within 500 + 50 ms with fast's own poll, never with slow's.
+    writeFileSync(join(box, 'fast.response'), '{"status": "answ');
+    const outcome = await Promise.race([
+      rejection(fast).then((error) => error.code),
+      sleep(5_000).then(() => 'still waiting after 5 s'),
+    ]);
+    expect(outcome).toBe('MALFORMED_RESPONSE');
+    abort.abort();
+    expect((await rejection(slow)).code).toBe('ABORTED');
+  });
+
+  it('a full disk is DISK_FULL (a real tmpfs), and leaves no temp file behind', async ({ skip }) => {
+    const mounted = smallTmpfs(256);
+    if ('skip' in mounted) return skip(mounted.skip);
+    const dir = mounted.dir;
+    const pending = request(dir, 'q', { id: 'pending', timeoutMs: 60_000 });
+    fillDisk(join(dir, 'filler'));
+    const full = await rejection(request(dir, 'x'.repeat(8192), { id: 'more' }));
+    expect(full.code).toBe('DISK_FULL');
+    expect(full.requestId).toBe('more');
+    expect((await rejection(respond(dir, 'pending', 'y'.repeat(8192)))).code).toBe('DISK_FULL');
     expect(files(dir)).toEqual(['pending.json']);
-    await respond(dir, 'pending', 2);
-    await pending;
-    await sweepRequests(dir, { retentionMs: 0 });
-    expect(files(dir)).toEqual([]);
+    rmSync(join(dir, 'filler'));
+    await respond(dir, 'pending', 'now');
+    await expect(pending).resolves.toBe('now');
   });
 });

@@ -1,10 +1,8 @@
 // Type-checked by `pnpm smoke` against the packed @fipc/sse, with moduleResolution NodeNext and Bundler.
 import { createServer } from 'node:http';
-import type { EventRecord } from '@fipc/events';
+import type { EventRecord } from '@fipc/core';
 import {
-  createEventBus,
   createSseStream,
-  type EventBus,
   type EventId,
   parseEventId,
   SseError,
@@ -17,6 +15,8 @@ import {
 const options: SseStreamOptions = {
   terminal: ['completed', 'failed'],
   filter: (r: EventRecord) => r.phase !== 'debug',
+  maxLineBytes: 1024 * 1024,
+  onSkip: ({ reason, offset }) => console.warn(`skipped a line at ${offset}: ${reason}`),
 };
 // @ts-expect-error: staleId is 'restart' or 'gone'
 const wrong: SseStreamOptions = { staleId: 'never' };
@@ -33,12 +33,14 @@ export function edge(request: Request): Response {
 
 export function ids(id: string): number | undefined {
   const parsed: EventId | undefined = parseEventId(id);
-  const bus: EventBus<EventRecord> = createEventBus<EventRecord>();
-  bus.complete('run-1');
   return parsed?.offset;
 }
 
 export function code(error: unknown): SseErrorCode | undefined {
   return error instanceof SseError ? error.code : undefined;
 }
-export { wrong };
+const unsafe: SseErrorCode = 'NOT_A_FILE';
+// @ts-expect-error: READ_FAILED became IO_ERROR
+const renamed: SseErrorCode = 'READ_FAILED';
+
+export { renamed, unsafe, wrong };

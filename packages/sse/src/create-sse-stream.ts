@@ -13,6 +13,8 @@ const HIGH_WATER_MARK = 16 * 1024;
  * Resuming is a seek, not a scan. All streams of one log share one follower; each stream is pulled at its
  * consumer's pace and errors with `SLOW_CLIENT` once `maxBufferBytes` of live records wait unread.
  * A malformed `lastEventId` errors the stream with `BAD_EVENT_ID`; after a terminal record the stream is empty.
+ * A symlink, directory or FIFO at the path errors it with `NOT_A_FILE` (never followed, never blocked on), a
+ * failed read with `IO_ERROR`.
  *
  * @example
  * const stream = createSseStream('run/events.jsonl', { terminal: ['completed', 'failed'] });
@@ -33,11 +35,9 @@ export function streamOf(
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        let ready: Prepared;
-        try {
-          ready = prepared();
-        } catch (error) {
-          controller.error(new SseError('READ_FAILED', 'the log could not be opened', { cause: error }));
+        const ready = prepared();
+        if (ready.error) {
+          controller.error(ready.error);
           return;
         }
         if (ready.status === 400 || ready.status === 410) {

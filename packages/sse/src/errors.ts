@@ -1,5 +1,8 @@
+import { FipcError } from '@fipc/core';
+
 /**
- * Every code an {@link SseError} can carry.
+ * Every code an {@link SseError} can carry (the common ones mean what they mean in every fipc package, see
+ * `../core/README.md#conventions`).
  *
  * @example
  * const clientError = (code: SseErrorCode) => code === 'BAD_EVENT_ID' || code === 'STALE_EVENT_ID';
@@ -11,11 +14,12 @@ export type SseErrorCode =
   | 'STALE_EVENT_ID'
   /** The client fell more than `maxBufferBytes` behind and was disconnected; it may resume by id. */
   | 'SLOW_CLIENT'
+  /** A symlink, directory, FIFO or device at the log's path (HTTP 500); it is never followed or blocked on. */
+  | 'NOT_A_FILE'
   /** The log could not be read (e.g. permissions); the client is disconnected and may reconnect. */
-  | 'READ_FAILED'
-  | 'INVALID_OPTIONS'
-  /** `mirrorLog` could not read the source or write the destination. */
-  | 'MIRROR_FAILED';
+  | 'IO_ERROR'
+  /** An option out of range; thrown when the stream or handler is created. */
+  | 'INVALID_OPTIONS';
 
 /**
  * The one error class of `@fipc/sse`; branch on `code`, the original failure (if any) is in `cause`.
@@ -28,14 +32,13 @@ export type SseErrorCode =
  *   if (error instanceof SseError && error.code === 'BAD_EVENT_ID') console.warn(error.message);
  * }
  */
-export class SseError extends Error {
-  /** Always `'SseError'`, so logs and `util.inspect` name the class. */
-  override readonly name = 'SseError';
-  /** What went wrong, to branch on; the message is for people. */
-  readonly code: SseErrorCode;
+export class SseError extends FipcError<SseErrorCode> {
+  override name = 'SseError';
+}
 
-  constructor(code: SseErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
+/** A failure to open or read the log as an {@link SseError}: `NOT_A_FILE`, else `IO_ERROR`. */
+export function readError(error: unknown, path: string): SseError {
+  const converted = SseError.from(error, path);
+  if (converted.code === 'NOT_A_FILE' || converted.code === 'IO_ERROR') return converted;
+  return new SseError('IO_ERROR', converted.message, { cause: converted.cause, path: converted.path });
 }

@@ -1,15 +1,10 @@
 import { closeSync } from 'node:fs';
-import { type CorruptLine, type EventEntry, type TailReset, tailEvents } from '@fipc/events';
+import type { OnSkip, Skip } from '@fipc/core';
+import { type TailReset, tailEvents } from '@fipc/events';
 import { readEpoch } from './event-id.js';
 import { recordFrame } from './frames.js';
 import { openLog } from './prepare.js';
-
-/** A record as the follower hands it out: with its SSE frame, encoded once for every client. */
-export interface Delivery {
-  entry: EventEntry;
-  frame: Buffer;
-  epoch: string;
-}
+import type { Frame } from './select.js';
 
 /** A client of a shared follower: gets every record (in batches) and every reset. */
 export interface FollowerListener {
@@ -17,10 +12,18 @@ export interface FollowerListener {
    * The records read since the last batch, in order. `whole()` is all their frames in one buffer, built once
    * and shared by every client that takes the whole batch, so the common case is one write per client.
    */
-  deliver(batch: readonly Delivery[], whole: () => Buffer): void;
+  deliver(batch: readonly Frame[], whole: () => Buffer): void;
   reset(reset: TailReset): void;
   /** The follower stopped on an I/O error: the client should disconnect (and reconnect). */
   fail(error: unknown): void;
+  /** Told about the lines the follower skips while this client listens. */
+  readonly onSkip: OnSkip | undefined;
+}
+
+/** What makes two clients' followers interchangeable. */
+export interface FollowerOptions {
+  pollMs: number;
+  maxLineBytes: number;
 }
 
 /**
@@ -34,17 +37,21 @@ export class SharedFollower {
   /** Epoch of the file being followed; `undefined` right after a reset, until its first record. */
   epoch: string | undefined;
   started = false;
+  /**
+   * Stopped by an I/O error: it delivers nothing more, so no client may join it (a joiner takes a new one).
+   */
+  failed = false;
   #verify = true;
-  #batch: Delivery[] = [];
+  #batch: Frame[] = [];
   readonly listeners = new Set<FollowerListener>();
   readonly #waiters = new Set<() => void>();
   #refs = 0;
   readonly #controller = new AbortController();
 
   constructor(
+    readonly key: string,
     readonly path: string,
-    private readonly pollMs: number,
-    private readonly onCorrupt: ((corrupt: CorruptLine) => void) | undefined,
+    private readonly options: FollowerOptions,
   ) {}
 
   /** Starts following at `position` of the file whose epoch is `epoch`. */
@@ -66,8 +73,9 @@ export class SharedFollower {
     const entries = tailEvents(this.path, {
       from,
       signal,
-      pollMs: this.pollMs,
-      onCorrupt: this.onCorrupt,
+      pollMs: this.options.pollMs,
+      maxLineBytes: this.options.maxLineBytes,
+      onSkip: this.#skip,
       onReset: (reset) => this.#reset(reset),
     });
     try {
@@ -86,16 +94,30 @@ export class SharedFollower {
         // Counted as delivered now: a client joining before the flush gets the batch and skips what it read.
         this.position = entry.nextOffset;
         if (this.#batch.length === 0) setImmediate(this.#flush);
-        this.#batch.push({ entry, frame, epoch: this.epoch });
+        this.#batch.push({ entry, frame });
       }
       this.#flush();
     } catch (error) {
-      // Only an I/O error (e.g. EACCES) gets here: hand it to the clients, which disconnect and may reconnect.
-      if (followers.get(this.path) === this) followers.delete(this.path);
+      // Only an I/O error (e.g. EIO, or a directory at the path) gets here: hand it to the clients, which
+      // disconnect and may reconnect; clients still catching up start another follower when they join.
+      this.failed = true;
+      if (followers.get(this.key) === this) followers.delete(this.key);
       this.#flush();
       for (const listener of this.listeners) listener.fail(error);
+      this.#wake();
     }
   }
+
+  // Each distinct callback of the clients listening now, once: they may come from different handlers.
+  readonly #skip = (skip: Skip) => {
+    const told = new Set<OnSkip>();
+    for (const { onSkip } of this.listeners) {
+      if (onSkip && !told.has(onSkip)) {
+        told.add(onSkip);
+        onSkip(skip);
+      }
+    }
+  };
 
   // Every record of one read (up to 64 KiB) goes out together, after the read's microtasks: one write each.
   readonly #flush = () => {
@@ -152,23 +174,23 @@ function epochOf(path: string): string {
 
 const followers = new Map<string, SharedFollower>();
 
-/** The follower of `path`, created if none; the caller must `releaseFollower` it exactly once. */
-export function acquireFollower(
-  path: string,
-  pollMs: number,
-  onCorrupt?: (corrupt: CorruptLine) => void,
-): SharedFollower {
-  let follower = followers.get(path);
+/**
+ * The running follower of `path` with these options, created if none (never a failed one); the caller must
+ * `releaseFollower` it exactly once.
+ */
+export function acquireFollower(path: string, options: FollowerOptions): SharedFollower {
+  const key = `${options.pollMs}:${options.maxLineBytes}:${path}`;
+  let follower = followers.get(key);
   if (!follower) {
-    follower = new SharedFollower(path, pollMs, onCorrupt);
-    followers.set(path, follower);
+    follower = new SharedFollower(key, path, options);
+    followers.set(key, follower);
   }
   follower.acquire();
   return follower;
 }
 
 export function releaseFollower(follower: SharedFollower): void {
-  if (follower.release() && followers.get(follower.path) === follower) followers.delete(follower.path);
+  if (follower.release() && followers.get(follower.key) === follower) followers.delete(follower.key);
 }
 
 /** How many followers are running (for leak checks). */

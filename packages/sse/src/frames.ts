@@ -1,4 +1,4 @@
-import type { EventRecord } from '@fipc/events';
+import type { EventRecord } from '@fipc/core';
 
 /**
  * Name of the control event sent before a log that was truncated or replaced is streamed again from its start;

@@ -1,4 +1,10 @@
-import type { CorruptLine, EventRecord } from '@fipc/events';
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_POLL_MS,
+  type EventRecord,
+  type OnSkip,
+  positiveMs,
+} from '@fipc/core';
 import { SseError } from './errors.js';
 
 /**
@@ -51,10 +57,20 @@ export interface SseStreamOptions {
    * @default 1 MiB
    */
   maxBufferBytes?: number;
-  /** Safety poll of the shared follower (see `tailEvents`). @default 500 */
+  /**
+   * Safety poll of the shared follower (see `tailEvents`) and of a client waiting for it: the longest a
+   * record waits when every change notification is lost.
+   * @default DEFAULT_POLL_MS (500)
+   */
   pollMs?: number;
-  /** Called for every line skipped as corrupt. */
-  onCorrupt?: (corrupt: CorruptLine) => void;
+  /**
+   * A longer line is skipped (told to `onSkip`) without being held in memory, by a client catching up and by
+   * the shared follower alike (PROTOCOL.md 2.5).
+   * @default 8 MiB
+   */
+  maxLineBytes?: number;
+  /** Told about every line skipped (bad JSON, not a record, over `maxLineBytes`); the stream goes on. */
+  onSkip?: OnSkip;
   /** Ends the stream and releases everything it holds. */
   signal?: AbortSignal;
 }
@@ -68,8 +84,18 @@ export interface ResolvedOptions {
   staleId: 'restart' | 'gone';
   maxBufferBytes: number;
   pollMs: number;
-  onCorrupt: ((corrupt: CorruptLine) => void) | undefined;
+  maxLineBytes: number;
+  onSkip: OnSkip | undefined;
   signal: AbortSignal | undefined;
+}
+
+// Zero would make the follower (and a waiting client) spin; tailEvents would refuse it mid-stream.
+function ms(name: string, value: number | undefined, fallback: number): number {
+  try {
+    return positiveMs(name, value, fallback);
+  } catch (error) {
+    throw SseError.from(error);
+  }
 }
 
 export function matcher(match: RecordMatcher): (record: EventRecord) => boolean {
@@ -87,11 +113,14 @@ export function resolveOptions(options: SseStreamOptions): ResolvedOptions {
     waitForFileMs: options.waitForFileMs ?? 60_000,
     staleId: options.staleId ?? 'restart',
     maxBufferBytes: options.maxBufferBytes ?? 1024 * 1024,
-    pollMs: options.pollMs ?? 500,
-    onCorrupt: options.onCorrupt,
+    pollMs: ms('pollMs', options.pollMs, DEFAULT_POLL_MS),
+    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    onSkip: options.onSkip,
     signal: options.signal,
   };
-  for (const key of ['heartbeatMs', 'waitForFileMs', 'maxBufferBytes', 'pollMs'] as const) {
+  if (!(Number.isSafeInteger(resolved.maxLineBytes) && resolved.maxLineBytes > 0))
+    throw new SseError('INVALID_OPTIONS', 'maxLineBytes must be an integer > 0');
+  for (const key of ['heartbeatMs', 'waitForFileMs', 'maxBufferBytes'] as const) {
     if (!(resolved[key] >= 0)) throw new SseError('INVALID_OPTIONS', `${key} must be a number >= 0`);
   }
   if (resolved.retryMs !== undefined && !(resolved.retryMs >= 0))

@@ -1,13 +1,19 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants } from 'node:fs';
+import { FipcError, isLineStart, openRegularSync } from '@fipc/core';
+import { readError, type SseError } from './errors.js';
 import { parseEventId, readEpoch } from './event-id.js';
 import { recordBefore } from './log-reader.js';
 import type { ResolvedOptions } from './options.js';
 
 /** Where a client starts, decided before any byte is sent (so the HTTP status can still say no). */
 export interface Prepared {
-  /** 200 stream, 204 done (the last id was a terminal record), 400 malformed id, 410 stale id with `'gone'`. */
-  status: 200 | 204 | 400 | 410;
+  /**
+   * 200 stream, 204 done (the last id was a terminal record), 400 malformed id, 410 stale id with `'gone'`,
+   * 500 the log cannot be opened or read (`error`: `NOT_A_FILE` or `IO_ERROR`).
+   */
+  status: 200 | 204 | 400 | 410 | 500;
   message: string;
+  error?: SseError;
   path: string;
   /** The log's descriptor when it exists; the session reads its catch-up from it and closes it. */
   fd: number | undefined;
@@ -40,13 +46,15 @@ export function prepare(
   const id = lastEventId ? parseEventId(lastEventId) : undefined;
   if (lastEventId && !id)
     return result(400, `malformed Last-Event-ID ${JSON.stringify(lastEventId.slice(0, 64))}`);
-  const fd = openLog(path);
+  let fd: number | undefined;
   let keep = true;
   try {
+    fd = openLog(path);
     const epoch = fd === undefined ? undefined : readEpoch(fd);
     if (!id) return result(200, 'ok', { fd, epoch });
-    if (fd !== undefined && epoch === id.epoch && endsLine(fd, id.offset)) {
-      const record = options.terminal && id.offset > 0 ? recordBefore(fd, id.offset) : undefined;
+    if (fd !== undefined && epoch === id.epoch && isLineStart(fd, id.offset)) {
+      const record =
+        options.terminal && id.offset > 0 ? recordBefore(fd, id.offset, options.maxLineBytes) : undefined;
       if (record && options.terminal?.(record)) {
         keep = false;
         return result(204, 'the stream ended with a terminal record');
@@ -56,27 +64,25 @@ export function prepare(
     if (options.staleId === 'restart') return result(200, 'ok', { fd, epoch, staleId: lastEventId! });
     keep = false;
     return result(410, `event id ${lastEventId} is from a replaced or truncated log`);
-  } catch (error) {
+  } catch (cause) {
     keep = false;
-    throw error;
+    const error = readError(cause, path);
+    const what = error.code === 'NOT_A_FILE' ? 'is not a regular file' : 'cannot be read';
+    return result(500, `the log ${what}`, { error }); // no path: the body goes to the client
   } finally {
     if (!keep && fd !== undefined) closeSync(fd);
   }
 }
 
-/** The log's descriptor, or `undefined` while it does not exist. */
+/**
+ * The log's descriptor, or `undefined` while it does not exist. Never follows a symlink nor blocks on a FIFO
+ * (one blocked open would stall every client of the process): those throw `NOT_A_FILE`.
+ */
 export function openLog(path: string): number | undefined {
   try {
-    return openSync(path, 'r');
+    return openRegularSync(path, constants.O_RDONLY);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    if (error instanceof FipcError && error.code === 'NOT_FOUND') return undefined;
+    throw readError(error, path);
   }
-}
-
-/** True when `offset` is within the file and starts a line (0, or just after a newline). */
-function endsLine(fd: number, offset: number): boolean {
-  if (offset === 0) return true;
-  const byte = Buffer.alloc(1);
-  return readSync(fd, byte, 0, 1, offset - 1) === 1 && byte[0] === 10;
 }

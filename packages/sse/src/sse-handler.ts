@@ -17,7 +17,7 @@ export type ResolveLogPath<Req extends IncomingMessage = IncomingMessage> = (
 
 /**
  * A `(req, res)` handler for `node:http`, Express and Fastify (`reply.hijack()`, then pass `request.raw` and
- * `reply.raw`) that streams the log `resolveLogPath(req)` names. Resume point, statuses (204, 400, 404, 410)
+ * `reply.raw`) that streams the log `resolveLogPath(req)` names. Resume point, statuses (204, 400, 404, 410, 500)
  * and options as in {@link sseResponse}; `options.lastEventId` is ignored (it comes from each request). Each
  * batch of records goes to the socket in one write, honouring `res.write()`'s return value and `'drain'`; a client more than
  * `maxBufferBytes` behind is disconnected; a closed connection releases everything at once.

@@ -8,8 +8,9 @@ import { prepare } from './prepare.js';
  * A Web `Response` streaming the log at `logPath` as SSE, for fetch-style servers (Hono, Next.js route
  * handlers, Bun, Deno). The resume point is the request's `Last-Event-ID` header, else its `lastEventId` query
  * parameter (`options.lastEventId` overrides both). Answers `400` to a malformed id, `204` to a client whose
- * last id was a terminal record (a spec EventSource then stops reconnecting) and `410` to an id from a
- * replaced log when `staleId` is `'gone'`. The stream stops when the request's signal aborts.
+ * last id was a terminal record (a spec EventSource then stops reconnecting), `410` to an id from a
+ * replaced log when `staleId` is `'gone'`, and `500` when the path is not a regular file (`NOT_A_FILE`) or cannot
+ * be read. The stream stops when the request's signal aborts.
  *
  * @example
  * app.get('/runs/:id/events', (c) =>

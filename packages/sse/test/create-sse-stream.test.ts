@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openEventLog } from '@fipc/events';
 import { createSseStream, SseError } from '@fipc/sse';
@@ -79,5 +79,19 @@ describe('createSseStream', () => {
     await waitFor(() => process.getActiveResourcesInfo().length <= before, {
       what: `release: ${process.getActiveResourcesInfo().join(',')}`,
     });
+  });
+
+  it('a stream whose signal aborted already ends at once and leaves no descriptor open', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const log = openEventLog(path);
+    await log.emit('started');
+    await log.close();
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    for (let i = 0; i < 20; i++) {
+      expect(await readAll(createSseStream(path, { signal: AbortSignal.abort() }))).toBe(': fipc\n\n');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(openFds()).toBeLessThanOrEqual(before);
   });
 });

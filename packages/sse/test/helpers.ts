@@ -44,3 +44,24 @@ export const seqs = (events: Received[]): number[] =>
 
 export const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** Reads a streaming body until `done(text)` or its end, then cancels it. */
+export async function readUntil(
+  body: Response | ReadableStream<Uint8Array>,
+  done: (text: string) => boolean,
+): Promise<string> {
+  const reader = (body instanceof Response ? body.body! : body).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!done(text)) {
+    const { value, done: end } = await reader.read();
+    if (end) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
+}
+
+/** The records' `data` of the SSE events in `text`, in order (control events and comments left out). */
+export const recordsIn = (text: string): Record<string, unknown>[] =>
+  [...text.matchAll(/^id: .*\n(?:event: .*\n)?data: (.*)$/gm)].map((m) => JSON.parse(m[1]!));

@@ -4,7 +4,7 @@ import { type EmittedEvent, openEventLog } from '@fipc/events';
 import { parseEventId, RESET_EVENT, SSE_HEADERS, sseHandler, TIMEOUT_EVENT } from '@fipc/sse';
 import { tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
-import { listen, range, seqs, serve } from './helpers.js';
+import { listen, range, readUntil, seqs, serve } from './helpers.js';
 
 const TYPES = ['started', 'progress', 'completed', RESET_EVENT, TIMEOUT_EVENT];
 
@@ -243,18 +243,4 @@ describe('sseHandler with an EventSource client', () => {
 async function firstId(url: string): Promise<string> {
   const text = await readUntil(await fetch(url), (t) => /^id: .*\n/m.test(t));
   return /^id: (.*)$/m.exec(text)![1]!;
-}
-
-/** Reads a streaming body until `done(text)`, then cancels it. */
-export async function readUntil(response: Response, done: (text: string) => boolean): Promise<string> {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  while (!done(text)) {
-    const { value, done: end } = await reader.read();
-    if (end) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  await reader.cancel();
-  return text;
 }

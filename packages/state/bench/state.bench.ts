@@ -86,7 +86,9 @@ export default [
       fipc: async () => {
         const path = fresh();
         return {
-          writes: await rate((n) => writeState(path, snapshot(n), { durable: true, instanceId: 'bench' })),
+          writes: await rate((n) =>
+            writeState(path, snapshot(n), { durability: 'fsync', instanceId: 'bench' }),
+          ),
         };
       },
       'write-file-atomic': async () => {
@@ -108,7 +110,7 @@ export default [
         const path = fresh();
         return {
           writes: await rate((n) =>
-            writeStateSync(path, snapshot(n), { durable: true, instanceId: 'bench' }),
+            writeStateSync(path, snapshot(n), { durability: 'fsync', instanceId: 'bench' }),
           ),
         };
       },
@@ -158,7 +160,7 @@ export default [
     subjects: {
       fipc: async () => {
         const path = fresh();
-        const store = await openStateStore(path, { instanceId: 'bench' });
+        const store = openStateStore(path, { instanceId: 'bench' });
         const renames = countRenames(path);
         const start = performance.now();
         const calls = [];

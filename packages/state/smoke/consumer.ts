@@ -3,6 +3,7 @@ import {
   type Landed,
   openStateStore,
   readState,
+  type Skip,
   type Snapshot,
   StateError,
   type StateErrorCode,
@@ -24,21 +25,29 @@ export async function typed(signal: AbortSignal): Promise<string> {
     status: 'done' as const,
     percent,
   });
-  for await (const next of watchState('run/state.json', { schema: Status, signal })) {
+  const onSkip = (skip: Skip) => console.warn(skip.reason);
+  for await (const next of watchState('run/state.json', { schema: Status, signal, onSkip })) {
     if (next.status === 'done') break;
   }
   return meta + written.updated_at;
 }
 
 export async function store(): Promise<number> {
-  const store: StateStore<z.infer<typeof Status>> = await openStateStore('run/state.json', {
+  const store: StateStore<z.infer<typeof Status>> = openStateStore('run/state.json', {
     schema: Status,
+    durability: 'fsync',
   });
   const landed: Landed<z.infer<typeof Status>> = await store.update({ percent: 50 });
   // @ts-expect-error: percent is a number
   store.update({ percent: 'half' });
   await store.close();
   return landed.version;
+}
+
+export function durable(): Promise<Snapshot<{ percent: number }>> {
+  // @ts-expect-error: durability is 'none' or 'fsync'; the old boolean is gone
+  writeState('run/state.json', { percent: 1 }, { durable: true });
+  return writeState('run/state.json', { percent: 2 }, { durability: 'fsync' });
 }
 
 export function code(error: unknown): StateErrorCode | undefined {

@@ -24,14 +24,21 @@ await assert.rejects(readState(path), (error) => error instanceof StateError && 
 
 const controller = new AbortController();
 const seen = [];
+const skipped = [];
 const watching = (async () => {
-  for await (const state of watchState(path, { schema: Status, signal: controller.signal, pollMs: 50 })) {
+  const onSkip = (skip) => skipped.push(skip.cause.code);
+  for await (const state of watchState(path, {
+    schema: Status,
+    signal: controller.signal,
+    pollMs: 50,
+    onSkip,
+  })) {
     seen.push(state);
     if (state.status === 'done') controller.abort();
   }
 })();
 
-const written = await writeState(path, { status: 'starting', percent: 0 }, { durable: true });
+const written = await writeState(path, { status: 'starting', percent: 0 }, { durability: 'fsync' });
 assert.equal(written.instance_id, 'run-1');
 await assert.rejects(writeState(path, { status: 'running', percent: 'x' }, { schema: Status }), {
   code: 'SCHEMA_MISMATCH',
@@ -50,7 +57,7 @@ execFileSync(
 );
 assert.equal((await readState(path, { schema: Status })).percent, 10);
 
-const store = await openStateStore(path, { schema: Status, instanceId: 'run-1' });
+const store = openStateStore(path, { schema: Status, instanceId: 'run-1' });
 let last;
 for (let percent = 11; percent <= 100; percent++) last = store.update({ status: 'running', percent });
 const landed = await last;
@@ -58,7 +65,7 @@ assert.equal(landed.version, landed.requested);
 assert.ok(store.writes < 90, `90 updates took ${store.writes} writes`);
 await store.update({ status: 'done' });
 await store.close();
-await assert.rejects(store.update({ percent: 1 }), { code: 'STORE_CLOSED' });
+await assert.rejects(store.update({ percent: 1 }), { code: 'CLOSED' });
 await watching;
 
 const final = await readState(path, { schema: Status });
@@ -67,9 +74,13 @@ assert.equal(seen.at(-1).status, 'done');
 assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), final);
 
 writeStateSync(path, { status: 'done', percent: 100, note: 'sync' });
+// Writers write the schema's output: the default reaches the file.
+const WithDefault = Status.extend({ retries: z.number().default(3) });
+assert.equal(writeStateSync(path, { status: 'done', percent: 100 }, { schema: WithDefault }).retries, 3);
+assert.equal(JSON.parse(readFileSync(path, 'utf8')).retries, 3);
 const stale = join(dir, '.state-0123456789abcdef.tmp');
 writeFileSync(stale, '{');
-assert.deepEqual(cleanStaleTemps(path, { olderThanMs: 0 }), [stale]);
+assert.deepEqual(cleanStaleTemps(path, { staleTempMs: 0 }), [stale]);
 assert.deepEqual(readdirSync(dir), ['state.json']);
 console.log(
   `@fipc/state: ${seen.length} snapshots watched, 90 updates in ${store.writes} write(s), 2 processes`,

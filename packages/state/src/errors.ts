@@ -1,7 +1,8 @@
-import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { FipcError, type FipcErrorOptions, type StandardSchemaV1 } from '@fipc/core';
 
 /**
- * Every code a {@link StateError} can carry.
+ * Every code a {@link StateError} can carry: the common codes of the
+ * [Conventions](../../core/README.md#conventions) that apply to state files; none is state's own.
  *
  * @example
  * const missing = (code: StateErrorCode) => code === 'NOT_FOUND';
@@ -11,21 +12,35 @@ export type StateErrorCode =
   | 'NOT_FOUND'
   /** The file is not valid UTF-8 JSON (an empty file included). */
   | 'INVALID_JSON'
-  /** The JSON is not a snapshot object with string `instance_id` and `updated_at`, or the schema rejected it. */
+  /**
+   * Not a snapshot: a file that is not a JSON object with string `instance_id` and `updated_at`, a value to write
+   * that is not a plain object, has a non-string `instance_id` or cannot be serialised (a cycle, a BigInt, a
+   * throwing `toJSON`), or fields the schema rejected.
+   */
   | 'SCHEMA_MISMATCH'
-  /** The snapshot cannot be written as JSON: not a plain object, a cycle, a BigInt, a throwing `toJSON`. */
-  | 'INVALID_SNAPSHOT'
-  /** The path names a symlink, a directory or another non-regular file; nothing was read or written. */
+  /** The path names a symlink, a directory, a FIFO or a device; nothing was read or written through it. */
   | 'NOT_A_FILE'
   /** `ENOSPC` or `EDQUOT`: the previous snapshot is intact and no temp file is left behind. */
   | 'DISK_FULL'
-  /** Any other failure to write or replace the file (permissions, read-only filesystem, missing directory). */
-  | 'WRITE_FAILED'
-  /** Any other failure to read the file (permissions, I/O error). */
-  | 'READ_FAILED'
-  /** `set`, `update` or `flush` on a closed store. */
-  | 'STORE_CLOSED'
+  /** Any other failed system call (permissions, read-only filesystem, missing directory, EIO). */
+  | 'IO_ERROR'
+  /** The file is larger than a reader takes (64 MiB). */
+  | 'TOO_LARGE'
+  /** `set` or `update` after the store's `close()`. */
+  | 'CLOSED'
+  /** An option out of range, or an asynchronous schema where only a synchronous one can run. */
   | 'INVALID_OPTIONS';
+
+/**
+ * Options of {@link StateError}: the common ones plus the schema's complaints.
+ *
+ * @example
+ * const options: StateErrorOptions = { path: 'run-1/state.json', issues: [{ message: 'Required' }] };
+ */
+export interface StateErrorOptions extends FipcErrorOptions {
+  /** What the schema rejected, for `SCHEMA_MISMATCH`. */
+  issues?: readonly StandardSchemaV1.Issue[];
+}
 
 /**
  * The one error class of `@fipc/state`; branch on `code`. The original failure (if any) is in `cause`, the
@@ -39,40 +54,14 @@ export type StateErrorCode =
  *   else throw error;
  * }
  */
-export class StateError extends Error {
+export class StateError extends FipcError<StateErrorCode> {
   /** Always `'StateError'`, so logs and `util.inspect` name the class. */
-  override readonly name = 'StateError';
-  /** What went wrong, to branch on; the message is for people. */
-  readonly code: StateErrorCode;
-  /** The file the operation was about. */
-  readonly path: string;
+  override name = 'StateError';
   /** What the schema rejected, for `SCHEMA_MISMATCH`. */
   readonly issues: readonly StandardSchemaV1.Issue[] | undefined;
 
-  constructor(
-    code: StateErrorCode,
-    path: string,
-    message: string,
-    options?: { cause?: unknown; issues?: readonly StandardSchemaV1.Issue[] },
-  ) {
-    super(`${message} (${path})`, options);
-    this.code = code;
-    this.path = path;
-    this.issues = options?.issues;
+  constructor(code: StateErrorCode, message: string, options: StateErrorOptions = {}) {
+    super(code, message, options);
+    this.issues = options.issues;
   }
-}
-
-/** Maps an fs failure while writing to the error a caller can act on. */
-export function writeError(path: string, error: unknown): StateError {
-  if (error instanceof StateError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT')
-    return new StateError('DISK_FULL', path, 'disk full: the previous snapshot is unchanged', {
-      cause: error,
-    });
-  if (code === 'EISDIR' || code === 'ELOOP')
-    return new StateError('NOT_A_FILE', path, 'the path is not a regular file', { cause: error });
-  return new StateError('WRITE_FAILED', path, `cannot write the snapshot: ${code ?? String(error)}`, {
-    cause: error,
-  });
 }

@@ -14,7 +14,7 @@ function install(): void {
       try {
         task();
       } catch (error) {
-        writeSync(2, `@fipc/state: could not write the last snapshot at exit: ${(error as Error).message}\n`);
+        writeSync(2, `@fipc/state: ${(error as Error).message}\n`);
       }
     }
     for (const temp of liveTemps) {
@@ -25,7 +25,10 @@ function install(): void {
   });
 }
 
-/** Runs `task` synchronously when the process exits normally, until the returned function is called. */
+/**
+ * Runs `task` synchronously when the process exits normally, until the returned function is called. What it
+ * throws is printed on stderr (an exit cannot report it anywhere else): its message must say what happened.
+ */
 export function atExit(task: () => void): () => void {
   install();
   tasks.add(task);

@@ -1,14 +1,16 @@
 import { basename, dirname } from 'node:path';
-import type { StandardSchemaV1 } from '@standard-schema/spec';
+import {
+  formatIssues,
+  isJsonObject,
+  type JsonObject,
+  parseJsonBytes,
+  type StandardSchemaV1,
+  toJson,
+  type Validated,
+  validate,
+  validateSync,
+} from '@fipc/core';
 import { StateError } from './errors.js';
-
-/**
- * A JSON object: what a snapshot's own fields are when no schema says more.
- *
- * @example
- * const fields: JsonObject = { status: 'running', percent: 40 };
- */
-export type JsonObject = { [key: string]: unknown };
 
 /**
  * The two fields every `state.json` carries beside the caller's, as the original writes them.
@@ -33,79 +35,109 @@ export interface StateMeta {
 export type Snapshot<T = JsonObject> = Omit<T, keyof StateMeta> & StateMeta;
 
 /**
- * The caller's fields: the schema's output type, or any JSON object without one.
+ * The caller's fields as read or written: the schema's output type, or any JSON object without one.
  *
  * @example
  * type Fields = FieldsOf<typeof Progress>; // { percent: number } for Progress = z.object({ percent: z.number() })
  */
 export type FieldsOf<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : JsonObject;
 
-/** Adds `instance_id` (kept if the caller gave one) and a fresh `updated_at`, in the original's field order. */
-export function stamp(path: string, fields: unknown, instanceId: string | undefined): Snapshot {
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields))
-    throw new StateError('INVALID_SNAPSHOT', path, 'a snapshot must be a plain JSON object');
-  const { instance_id: own, updated_at: _, ...rest } = fields as JsonObject;
-  if (own !== undefined && typeof own !== 'string')
-    throw new StateError('INVALID_SNAPSHOT', path, 'instance_id must be a string');
-  const id = instanceId ?? own ?? basename(dirname(path));
-  return { instance_id: id, updated_at: new Date().toISOString(), ...rest };
+/**
+ * The caller's fields as given to a writer: the schema's input type, or any JSON object without one.
+ *
+ * @example
+ * type Given = InputOf<typeof Progress>; // a field with a `.default()` is optional here, present in FieldsOf
+ */
+export type InputOf<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferInput<S> : JsonObject;
+
+/** A snapshot to write: its `instance_id` and the caller's fields (`updated_at` is stamped at the write). */
+export interface Draft {
+  instance_id: string;
+  fields: JsonObject;
 }
 
-/** Compact JSON and a final newline; a cycle, a BigInt or a throwing `toJSON` becomes `INVALID_SNAPSHOT`. */
-export function serialize(path: string, snapshot: Snapshot): Buffer {
+/** A snapshot split into its metadata and the caller's fields. */
+export interface Parts extends Draft {
+  updated_at: string;
+}
+
+/** The caller's snapshot to write: checks it is an object, takes `instance_id` from it (or the option). */
+export function draft(path: string, snapshot: unknown, instanceId: string | undefined): Draft {
+  if (!isJsonObject(snapshot)) throw mismatch(path, 'a snapshot must be a plain JSON object');
+  const { instance_id: own, updated_at: _, ...fields } = snapshot;
+  if (own !== undefined && typeof own !== 'string') throw mismatch(path, 'instance_id must be a string');
+  return { instance_id: instanceId ?? own ?? basename(dirname(path)), fields };
+}
+
+/** The bytes of a state file: the metadata first, as the original writes it, compact, one final newline. */
+export function serialize(path: string, parts: Parts): Buffer {
+  const { instance_id, updated_at, fields } = parts;
   try {
-    return Buffer.from(`${JSON.stringify(snapshot)}\n`);
+    return Buffer.from(`${toJson({ instance_id, updated_at, ...fields })}\n`);
   } catch (error) {
-    throw new StateError('INVALID_SNAPSHOT', path, `not serialisable as JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw StateError.from(error, path);
   }
 }
 
-/** Runs the schema on the caller's fields (metadata removed, so strict schemas need not list it). */
-export function validate(
-  path: string,
-  schema: StandardSchemaV1,
-  fields: JsonObject,
-): unknown | Promise<unknown> {
-  const result = schema['~standard'].validate(fields);
-  const check = (outcome: StandardSchemaV1.Result<unknown>) => {
-    if (!outcome.issues) return outcome.value;
-    const first = outcome.issues[0];
-    const where = first?.path?.length
-      ? ` at ${first.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}`
-      : '';
-    throw new StateError('SCHEMA_MISMATCH', path, `schema rejected the snapshot${where}: ${first?.message}`, {
-      issues: outcome.issues,
-    });
-  };
-  return result instanceof Promise ? result.then(check) : check(result);
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Bytes of a state file to a snapshot: parse, check the envelope, then the schema. */
-export async function parseSnapshot(
-  path: string,
-  bytes: Uint8Array,
-  schema?: StandardSchemaV1,
-): Promise<Snapshot> {
+/** Bytes of a state file to its parts: strict UTF-8 JSON, then the envelope; no schema yet. */
+export function parseSnapshot(path: string, bytes: Uint8Array): Parts {
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(bytes));
+    value = parseJsonBytes(bytes, path);
   } catch (error) {
-    const why = bytes.length === 0 ? 'the file is empty' : 'the file is not valid UTF-8 JSON';
-    throw new StateError('INVALID_JSON', path, why, { cause: error });
+    throw StateError.from(error, path);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new StateError('SCHEMA_MISMATCH', path, 'the state file does not hold a JSON object');
-  const { instance_id, updated_at, ...fields } = value as JsonObject;
+  if (!isJsonObject(value)) throw mismatch(path, 'the state file does not hold a JSON object');
+  const { instance_id, updated_at, ...fields } = value;
   if (typeof instance_id !== 'string' || typeof updated_at !== 'string')
+    throw mismatch(path, 'not a state snapshot: instance_id and updated_at must be strings');
+  return { instance_id, updated_at, fields };
+}
+
+/** The schema's output for the caller's fields (metadata removed first, so strict schemas need not list it). */
+export async function checkFields(
+  path: string,
+  schema: StandardSchemaV1 | undefined,
+  fields: JsonObject,
+): Promise<JsonObject> {
+  return schema ? outcome(path, await validate(schema, fields)) : fields;
+}
+
+/** {@link checkFields} where nothing can wait: an asynchronous schema is `INVALID_OPTIONS`, and leaks nothing. */
+export function checkFieldsSync(
+  path: string,
+  schema: StandardSchemaV1 | undefined,
+  fields: JsonObject,
+): JsonObject {
+  if (!schema) return fields;
+  let result: Validated<unknown>;
+  try {
+    result = validateSync(schema, fields);
+  } catch (error) {
+    throw StateError.from(error, path);
+  }
+  return outcome(path, result);
+}
+
+/** The snapshot as the caller sees it: the metadata, then the fields. */
+export const assemble = ({ instance_id, updated_at, fields }: Parts): JsonObject => ({
+  instance_id,
+  updated_at,
+  ...fields,
+});
+
+function outcome(path: string, result: Validated<unknown>): JsonObject {
+  if (result.issues)
     throw new StateError(
       'SCHEMA_MISMATCH',
-      path,
-      'not a state snapshot: instance_id and updated_at must be strings',
+      `the schema rejected the snapshot: ${formatIssues(result.issues)} (${path})`,
+      { path, issues: result.issues },
     );
-  const checked = schema ? await validate(path, schema, fields) : fields;
-  return { instance_id, updated_at, ...(checked as JsonObject) };
+  if (!isJsonObject(result.value)) throw mismatch(path, "the schema's output is not a JSON object");
+  // The metadata is the writer's: a schema cannot set or drop it.
+  const { instance_id: _, updated_at: __, ...fields } = result.value;
+  return fields;
 }
+
+const mismatch = (path: string, message: string) =>
+  new StateError('SCHEMA_MISMATCH', `${message} (${path})`, { path });

@@ -1,74 +1,19 @@
-import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { type JsonObject, positiveMs, type StandardSchemaV1 } from '@fipc/core';
 import { StateError } from './errors.js';
 import { atExit } from './exit-guard.js';
-import { readState } from './read-state.js';
-import type { FieldsOf, JsonObject, Snapshot } from './snapshot.js';
-import { cleanStaleTemps } from './stale-temps.js';
-import { type WriteStateOptions, writeState, writeStateSync } from './write-state.js';
-
-/**
- * Options of {@link openStateStore}.
- *
- * @example
- * const options: StateStoreOptions<typeof Progress> = { schema: Progress, minIntervalMs: 100, durable: true };
- */
-export interface StateStoreOptions<S extends StandardSchemaV1 | undefined = undefined>
-  extends Omit<WriteStateOptions, 'schema'> {
-  /** Validates each snapshot that is about to be written (the one that lands, not every call). */
-  schema?: S;
-  /** The base that `update()` merges into. @default the snapshot already in the file (without `updated_at`), else `{}` */
-  initial?: FieldsOf<S>;
-  /** Least time between the starts of two physical writes; calls in between coalesce. @default 0 */
-  minIntervalMs?: number;
-  /**
-   * Writes the latest version synchronously in a `process.on('exit')` handler if it has not landed yet, so that
-   * `process.exit()` right after `update()` loses nothing. @default true
-   */
-  flushOnExit?: boolean;
-}
-
-/**
- * What one call's write became: the version that actually landed, which may include later calls.
- *
- * @example
- * const { requested, version, snapshot }: Landed<{ percent: number }> = await store.update({ percent: 50 });
- * if (version > requested) console.log('coalesced with later updates into', snapshot);
- */
-export interface Landed<T> {
-  /** The version this call asked for (1 for the first `set`/`update` of the store, and so on). */
-  requested: number;
-  /** The version on disk now: `> requested` when later calls were coalesced into the same write. */
-  version: number;
-  /** The snapshot written, with its `instance_id` and `updated_at`. */
-  snapshot: Snapshot<T>;
-}
-
-/**
- * A coalescing writer of one state file; see {@link openStateStore}.
- *
- * @example
- * const store: StateStore<{ percent: number }> = await openStateStore('run-1/state.json', { schema: Progress });
- * store.update({ percent: 10 });
- * await store.close();
- */
-export interface StateStore<T> {
-  /** The latest fields asked for (landed or not). */
-  readonly current: T;
-  /** The latest version asked for; 0 before the first call. */
-  readonly version: number;
-  /** The latest version on disk. */
-  readonly landed: number;
-  /** How many physical writes were made. */
-  readonly writes: number;
-  /** Replaces the whole snapshot. Resolves when a write that includes this version has landed. */
-  set(snapshot: T): Promise<Landed<T>>;
-  /** Shallow-merges `patch` into the latest snapshot; resolves like `set`. */
-  update(patch: Partial<T>): Promise<Landed<T>>;
-  /** Resolves when the latest version is on disk (durably, with `durable`); retries it if its write failed. */
-  flush(): Promise<Landed<T> | undefined>;
-  /** Flushes, then refuses further calls. */
-  close(): Promise<void>;
-}
+import {
+  assemble,
+  checkFields,
+  checkFieldsSync,
+  type Draft,
+  draft,
+  type FieldsOf,
+  type InputOf,
+  type Snapshot,
+} from './snapshot.js';
+import { readBase, readBaseSync } from './store-base.js';
+import type { Landed, StateStore, StateStoreOptions } from './store-types.js';
+import { checkWriteOptions, writeDraft, writeDraftSync } from './write-state.js';
 
 interface Waiter<T> {
   version: number;
@@ -76,35 +21,48 @@ interface Waiter<T> {
   reject: (error: unknown) => void;
 }
 
+type Change = (fields: JsonObject) => JsonObject;
+
 /**
- * Opens a writer for hot loops: `set` and `update` may be called thousands of times a second; physical writes
- * are coalesced latest-wins (a write starts on the next turn of the event loop and takes every call made
- * until then; calls made while it runs go into the next one). Nothing is silent: each call's promise resolves
- * with the version that landed. A process that exits normally (the event loop empties, or `process.exit()`)
- * never loses the last update. Leftover temp files of crashed writers are cleaned at open.
+ * Opens a writer for hot loops, at once: `set` and `update` may be called thousands of times a second;
+ * physical writes are coalesced latest-wins (a write starts on the next turn of the event loop and takes every
+ * call made until then; calls made while it runs go into the next one). Each write validates the latest
+ * snapshot with `schema` and writes its output. Nothing is silent: each call's promise resolves with the
+ * version that landed. A process that exits normally (the event loop empties, or `process.exit()`) never loses
+ * the last update (with an asynchronous schema, `process.exit()` keeps the last validated one: see the README).
+ * Throws `INVALID_OPTIONS` for a bad option.
  *
  * Ignoring the promises is allowed (they never cause an unhandled rejection); a failed write is then
  * reported by the next `flush()` or `close()`.
  *
  * @example
- * const store = await openStateStore('run-1/state.json', { initial: { status: 'starting', percent: 0 } });
+ * const store = openStateStore('run-1/state.json', { initial: { status: 'starting', percent: 0 } });
  * for (let percent = 0; percent <= 100; percent++) store.update({ status: 'running', percent });
  * await store.close(); // state.json now says percent: 100, after a handful of writes
  */
-export async function openStateStore<S extends StandardSchemaV1 | undefined = undefined>(
+export function openStateStore<S extends StandardSchemaV1 | undefined = undefined>(
   path: string,
   options: StateStoreOptions<S> = {},
-): Promise<StateStore<FieldsOf<S>>> {
-  const { minIntervalMs = 0, flushOnExit = true } = options;
-  if (!(minIntervalMs >= 0)) throw new StateError('INVALID_OPTIONS', path, 'minIntervalMs must be >= 0');
-  cleanStaleTemps(path, { olderThanMs: options.staleTempMs });
+): StateStore<FieldsOf<S>, InputOf<S>> {
   type T = FieldsOf<S>;
-  let current = (options.initial ?? (await existing(path, options.schema))) as T;
-  const writeOptions: WriteStateOptions = { ...options, schema: options.schema };
+  const { schema, instanceId, flushOnExit = true } = options;
+  checkWriteOptions(path, options);
+  let minIntervalMs: number;
+  try {
+    minIntervalMs = positiveMs('minIntervalMs', options.minIntervalMs, 0, 0);
+  } catch (error) {
+    throw StateError.from(error, path);
+  }
+  // `current` is exact once the base is known: `initial`, a `set()`, or the file read before the first write.
+  let known = options.initial !== undefined;
+  let current: JsonObject = { ...(options.initial as JsonObject | undefined) };
+  let queued: Change[] = []; // the changes made before the base was known, to replay over it
+  let loading: Promise<void> | undefined;
   let version = 0;
   let landed = 0;
   let attempted = 0; // the latest version a write was made for, landed or failed
   let writes = 0;
+  let validated: { version: number; draft: Draft } | undefined; // the latest version the schema accepted
   let last: Landed<T> | undefined;
   let failure: unknown;
   let running = false;
@@ -122,20 +80,49 @@ export async function openStateStore<S extends StandardSchemaV1 | undefined = un
     waiters.length = kept;
   };
 
+  const know = (base: JsonObject) => {
+    current = queued.reduce((fields, change) => change(fields), base);
+    queued = [];
+    known = true;
+  };
+
+  // A failed read is forgotten, so that flush() reads again.
+  const load = () =>
+    (loading ??= readBase(path, schema).then(
+      (base) => {
+        if (!known) know(base);
+      },
+      (error: unknown) => {
+        loading = undefined;
+        if (!known) throw error; // a set() since has made the base irrelevant
+      },
+    ));
+
   const drain = async () => {
     while (attempted < version) {
       const wait = lastStart + minIntervalMs - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const target = version;
-      const fields = current;
-      attempted = target;
       lastStart = Date.now();
       try {
-        const snapshot = (await writeState(path, fields as object, writeOptions)) as Snapshot<T>;
+        if (!known) await load();
+      } catch (error) {
+        // Without the base, no update() can be merged: every pending call fails; flush() reads again.
+        attempted = version;
+        failure = error;
+        settle(version, { error });
+        continue;
+      }
+      const target = version;
+      attempted = target;
+      try {
+        const given = draft(path, current, instanceId);
+        given.fields = await checkFields(path, schema, given.fields);
+        validated = { version: target, draft: given };
+        const parts = await writeDraft(path, given, options);
         writes++;
         landed = target;
         failure = undefined;
-        last = { requested: target, version: target, snapshot };
+        last = { requested: target, version: target, snapshot: assemble(parts) as Snapshot<T> };
         settle(target, { landed: last });
       } catch (error) {
         failure = error;
@@ -157,9 +144,17 @@ export async function openStateStore<S extends StandardSchemaV1 | undefined = un
     return promise;
   };
 
-  const change = (next: T): Promise<Landed<T>> => {
-    if (closed) return Promise.reject(new StateError('STORE_CLOSED', path, 'the state store is closed'));
-    current = next;
+  const change = (next: Change, whole: boolean): Promise<Landed<T>> => {
+    if (closed)
+      return Promise.reject(new StateError('CLOSED', `the state store is closed (${path})`, { path }));
+    if (known) current = next(current);
+    else if (whole) {
+      queued = []; // a whole snapshot does not depend on the base
+      know(next({}));
+    } else {
+      queued.push(next);
+      current = next(current);
+    }
     return request(++version);
   };
 
@@ -169,15 +164,40 @@ export async function openStateStore<S extends StandardSchemaV1 | undefined = un
     return request(version);
   };
 
-  const forget = flushOnExit
-    ? atExit(() => {
-        if (landed < version) writeStateSync(path, current as object, writeOptions);
-      })
-    : () => {};
+  // At exit nothing can wait: the latest version is validated synchronously. When it cannot be (an asynchronous
+  // schema, or it rejects it), the last version the schema accepted is written if it has not landed.
+  const exitFlush = () => {
+    if (landed >= version) return;
+    let given: Draft;
+    try {
+      given = draft(
+        path,
+        known ? current : queued.reduce((f, c) => c(f), readBaseSync(path, schema)),
+        instanceId,
+      );
+      given.fields = checkFieldsSync(path, schema, given.fields);
+    } catch (error) {
+      const cause = StateError.from(error, path);
+      const kept = validated && validated.version > landed ? validated : undefined;
+      if (kept) writeDraftSync(path, kept.draft, options);
+      const why =
+        cause.code === 'INVALID_OPTIONS'
+          ? 'its schema is asynchronous, which cannot run at exit'
+          : cause.message;
+      const holds = kept?.version ?? landed;
+      throw new StateError(
+        cause.code,
+        `the last update (version ${version}) of ${path} was not written at exit: ${why}; the file holds ${holds ? `version ${holds}` : 'the snapshot it had before'}`,
+        { path, cause },
+      );
+    }
+    writeDraftSync(path, given, options);
+  };
+  const forget = flushOnExit ? atExit(exitFlush) : () => {};
 
   return {
     get current() {
-      return current;
+      return current as InputOf<S>;
     },
     get version() {
       return version;
@@ -188,8 +208,8 @@ export async function openStateStore<S extends StandardSchemaV1 | undefined = un
     get writes() {
       return writes;
     },
-    set: (snapshot) => change({ ...(snapshot as object) } as T),
-    update: (patch) => change({ ...(current as object), ...(patch as object) } as T),
+    set: (snapshot) => change(() => ({ ...(snapshot as JsonObject) }), true),
+    update: (patch) => change((fields) => ({ ...fields, ...(patch as JsonObject) }), false),
     flush: () => {
       if (closed && landed < version) return Promise.reject(failure);
       return closed ? Promise.resolve(last) : flush();
@@ -204,18 +224,4 @@ export async function openStateStore<S extends StandardSchemaV1 | undefined = un
       }
     },
   };
-}
-
-/** The snapshot already in the file, without `updated_at`, as the base of `update()`; `{}` when there is none. */
-async function existing<S extends StandardSchemaV1 | undefined>(
-  path: string,
-  schema: S,
-): Promise<FieldsOf<S>> {
-  try {
-    const { updated_at: _, ...fields } = (await readState(path, { schema })) as JsonObject;
-    return fields as FieldsOf<S>;
-  } catch (error) {
-    if (error instanceof StateError && error.code === 'NOT_FOUND') return {} as FieldsOf<S>;
-    throw error;
-  }
 }

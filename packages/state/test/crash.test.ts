@@ -28,7 +28,7 @@ it('kill -9 of a writer at random moments, 25 times: state.json is always the ol
     for (const name of readdirSync(dir)) if (name.endsWith('.tmp')) leftovers.add(name);
   }
   console.log(`25 kills; last snapshot n=${previous}; ${leftovers.size} kills left a temp file`);
-  const removed = cleanStaleTemps(path, { olderThanMs: 0 });
+  const removed = cleanStaleTemps(path, { staleTempMs: 0 });
   expect(readdirSync(dir).sort()).toEqual(['state.json']);
   // Writers clean leftovers older than 60 s themselves at their first write, so on a slow run some are gone already.
   expect(removed.every((file) => leftovers.has(basename(file)))).toBe(true);

@@ -73,21 +73,20 @@ describe('hostile paths and inputs', () => {
       'text',
       { instance_id: 42 },
     ];
-    for (const input of inputs)
-      expect(await code(writeState(path, input as object))).toBe('INVALID_SNAPSHOT');
-    const store = await openStateStore(path);
-    expect(await code(store.set({ big: 1n }))).toBe('INVALID_SNAPSHOT');
-    await expect(store.close()).rejects.toMatchObject({ code: 'INVALID_SNAPSHOT' });
+    for (const input of inputs) expect(await code(writeState(path, input as object))).toBe('SCHEMA_MISMATCH');
+    const store = openStateStore(path);
+    expect(await code(store.set({ big: 1n }))).toBe('SCHEMA_MISMATCH');
+    await expect(store.close()).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH' });
     expect(readdirSync(dir)).toEqual(['state.json']);
     expect(await readState(path)).toMatchObject({ good: true });
     untouched();
   });
 
-  it('reports a missing directory or a read-only one as WRITE_FAILED', async () => {
+  it('reports a missing directory, or a file in its place, as NOT_FOUND', async () => {
     const { dir, untouched } = setup();
-    expect(await code(writeState(join(dir, 'nope', 'state.json'), { a: 1 }))).toBe('WRITE_FAILED');
+    expect(await code(writeState(join(dir, 'nope', 'state.json'), { a: 1 }))).toBe('NOT_FOUND');
     writeFileSync(join(dir, 'file'), '');
-    expect(await code(writeState(join(dir, 'file', 'state.json'), { a: 1 }))).toBe('WRITE_FAILED');
+    expect(await code(writeState(join(dir, 'file', 'state.json'), { a: 1 }))).toBe('NOT_FOUND');
     untouched();
   });
 });

@@ -38,10 +38,12 @@ describe('writeState', () => {
     const forced = await writeState(
       path,
       { instance_id: 'mine', x: 2 },
-      { instanceId: 'option', durable: true },
+      { instanceId: 'option', durability: 'fsync' },
     );
     expect(forced.instance_id).toBe('option');
-    expect(writeStateSync(path, { x: 3 }, { durable: true }).instance_id).toBe(basename(join(path, '..')));
+    expect(writeStateSync(path, { x: 3 }, { durability: 'fsync' }).instance_id).toBe(
+      basename(join(path, '..')),
+    );
     expect(await readState(path)).toMatchObject({ x: 3 });
   });
 
@@ -83,7 +85,7 @@ describe('writeState', () => {
         'state.json',
       ].sort(),
     );
-    expect(cleanStaleTemps(path, { olderThanMs: 0 })).toEqual([join(dir, files.fresh)]);
+    expect(cleanStaleTemps(path, { staleTempMs: 0 })).toEqual([join(dir, files.fresh)]);
   });
 });
 

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { openStateStore, readState, StateError, writeState } from '@fipc/state';
 import { runTs, tempDir } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 describe('openStateStore', () => {
   it('coalesces 10,000 update() calls in a burst: the last value lands, in very few physical writes', async () => {
     const path = join(tempDir(), 'state.json');
-    const store = await openStateStore(path, { initial: { n: 0, label: 'burst' } });
+    const store = openStateStore(path, { initial: { n: 0, label: 'burst' } });
     const calls = Array.from({ length: 10_000 }, (_, i) => store.update({ n: i + 1 }));
     const landed = await Promise.all(calls);
     console.log(`10,000 update() calls -> ${store.writes} physical write(s)`);
@@ -25,7 +26,7 @@ describe('openStateStore', () => {
 
   it('says which version landed when calls are coalesced, and flush() waits for the latest', async () => {
     const path = join(tempDir(), 'state.json');
-    const store = await openStateStore(path, { durable: true });
+    const store = openStateStore(path, { durability: 'fsync' });
     const first = store.set({ step: 'a' });
     const second = store.update({ extra: 1 });
     expect((await first).version).toBe(2);
@@ -37,23 +38,57 @@ describe('openStateStore', () => {
     expect(store.landed).toBe(3);
     expect(await readState(path)).toMatchObject({ step: 'b', extra: 1 });
     await store.close();
-    await expect(store.update({ step: 'c' })).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+    await expect(store.update({ step: 'c' })).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
   it('starts from the snapshot already in the file, and writes one physical write per awaited call', async () => {
     const path = join(tempDir(), 'state.json');
     await writeState(path, { status: 'old', kept: true }, { instanceId: 'job-7' });
-    const store = await openStateStore(path);
-    expect(store.current).toMatchObject({ instance_id: 'job-7', status: 'old', kept: true });
+    const store = openStateStore(path); // returns at once; the file is read before the first write
     for (let i = 1; i <= 5; i++) await store.update({ i });
+    expect(store.current).toMatchObject({ instance_id: 'job-7', status: 'old', kept: true, i: 5 });
     expect(store.writes).toBe(5);
     expect(await readState(path)).toMatchObject({ instance_id: 'job-7', status: 'old', kept: true, i: 5 });
     await store.close();
   });
 
+  it('opens at once; update() merges into the file read lazily; set() needs no base', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'state.json');
+    await writeState(path, { status: 'old', kept: true }, { instanceId: 'job-8' });
+    const merged = openStateStore(path);
+    expect(merged.version).toBe(0);
+    expect((await merged.update({ status: 'new' })).snapshot).toMatchObject({
+      instance_id: 'job-8',
+      status: 'new',
+      kept: true,
+    });
+    await merged.close();
+    const replaced = openStateStore(path);
+    replaced.update({ lost: true });
+    expect((await replaced.set({ status: 'fresh' })).snapshot).toEqual({
+      instance_id: basename(dir), // a whole new snapshot: the file's instance_id is not carried over
+      updated_at: expect.any(String),
+      status: 'fresh',
+    });
+    await replaced.close();
+  });
+
+  it('an unreadable base fails the updates and flush(), which reads again once the file is fixed', async () => {
+    const path = join(tempDir(), 'state.json');
+    writeFileSync(path, '{"torn":');
+    const store = openStateStore(path);
+    const update = store.update({ n: 1 });
+    await expect(update).rejects.toMatchObject({ code: 'INVALID_JSON' });
+    await expect(store.flush()).rejects.toMatchObject({ code: 'INVALID_JSON' });
+    await writeState(path, { kept: true });
+    expect((await store.flush())?.snapshot).toMatchObject({ kept: true, n: 1 });
+    await store.close();
+  });
+
   it('spaces physical writes by minIntervalMs and still lands the last value', async () => {
     const path = join(tempDir(), 'state.json');
-    const store = await openStateStore(path, { minIntervalMs: 50 });
+    const store = openStateStore(path, { minIntervalMs: 50 });
     const started = Date.now();
     for (let i = 1; i <= 20; i++) {
       store.update({ i });
@@ -67,7 +102,7 @@ describe('openStateStore', () => {
 
   it('rejects the calls of a write the schema refuses, and flush() reports it', async () => {
     const path = join(tempDir(), 'state.json');
-    const store = await openStateStore(path, {
+    const store = openStateStore(path, {
       schema: z.object({ percent: z.number().max(100) }),
       initial: { percent: 0 },
     });
@@ -95,5 +130,13 @@ describe('openStateStore', () => {
     expect(await readState(path)).toMatchObject({ n: 10_000 });
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('process.exit() before the file was read: the exit flush reads it and merges the updates', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'state.json');
+    await writeState(path, { kept: true, n: 0 }, { instanceId: 'job-9' });
+    await runTs(fixture('store-exit.ts'), [path, 'unread']);
+    expect(await readState(path)).toMatchObject({ instance_id: 'job-9', kept: true, n: 10_000 });
   });
 });

@@ -56,7 +56,7 @@ it('gives up with a clear error when every temp name it tries is taken', async (
   names.queue.push(...Array.from({ length: 10 }, () => planted));
   const error = await writeState(path, { ok: true }).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(StateError);
-  expect(error).toMatchObject({ code: 'WRITE_FAILED', cause: { code: 'EEXIST' } });
+  expect(error).toMatchObject({ code: 'IO_ERROR', cause: { code: 'EEXIST' } });
   expect(readdirSync(dir)).toEqual([planted]);
   expect(readFileSync(join(outside, 'victim.json'), 'utf8')).toBe('precious');
   expect(readdirSync(outside)).toEqual(['victim.json']);

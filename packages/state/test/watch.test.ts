@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Snapshot, type StateError, watchState, writeState } from '@fipc/state';
+import { type Skip, type Snapshot, type StateError, watchState, writeState } from '@fipc/state';
 import { runTs, tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,7 +8,7 @@ import { z } from 'zod';
 const Seq = z.object({ seq: z.number().int() });
 
 /** Collects what a watcher yields until aborted. */
-function collect(path: string, options: { onInvalid?: (error: StateError) => void; pollMs?: number } = {}) {
+function collect(path: string, options: { onSkip?: (skip: Skip) => void; pollMs?: number } = {}) {
   const controller = new AbortController();
   const seen: Snapshot<{ seq: number }>[] = [];
   const done = (async () => {
@@ -51,7 +51,7 @@ describe('watchState', () => {
     const dir = tempDir();
     const path = join(dir, 'state.json');
     const invalid: string[] = [];
-    const watcher = collect(path, { onInvalid: (error) => invalid.push(error.code) });
+    const watcher = collect(path, { onSkip: (skip) => invalid.push((skip.cause as StateError).code) });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(watcher.seen).toEqual([]);
     const first = await writeState(path, { seq: 1 });

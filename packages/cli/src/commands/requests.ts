@@ -47,7 +47,7 @@ export const requestCommand: Command = {
     const answer = await request(dir!, payload, {
       id: values.id as string | undefined,
       timeoutMs,
-      durable: Boolean(values.durable),
+      durability: values.durable ? 'fsync' : 'none',
       signal: context.signal,
     });
     await context.out(JSON.stringify(answer ?? null));
@@ -155,7 +155,7 @@ export const respondCommand: Command = {
     const payload = await jsonArgument(json!, '<json>', context.stdin);
     if (!existsSync(dir!)) throw new CliError('NOT_FOUND', `no such directory: ${dir}`);
     const { respond } = await import('@fipc/requests');
-    await respond(dir!, id!, payload, { durable: Boolean(values.durable) });
+    await respond(dir!, id!, payload, { durability: values.durable ? 'fsync' : 'none' });
     return ExitCode.OK;
   },
 };

@@ -76,7 +76,7 @@ export const serve: Command = {
       filter: values.type as string[] | undefined,
       terminal: values.terminal as string[] | undefined,
       signal: stop,
-      onCorrupt: ({ offset, length, reason }) =>
+      onSkip: ({ offset = 0, length = 0, reason }) =>
         context.warn(`${path}: skipped ${length} bytes at offset ${offset}: ${reason}`),
     });
     const page = viewerPage(path);

@@ -64,7 +64,7 @@ export const stateSet: Command = {
       fields = { ...current, ...fields };
     }
     const written = await writeState(path, fields, {
-      durable: Boolean(values.durable),
+      durability: values.durable ? 'fsync' : 'none',
       instanceId: values.instance as string | undefined,
     });
     if (values.json) await context.out(JSON.stringify(written));
@@ -92,7 +92,7 @@ export const stateWatch: Command = {
     if (!existsSync(path)) context.warn(`${path} does not exist yet; waiting for it`);
     const snapshots = watchState(path, {
       signal: context.signal,
-      onInvalid: (error) => context.warn(`skipped an invalid snapshot: ${error.message}`),
+      onSkip: (skip) => context.warn(`skipped an invalid snapshot: ${skip.reason}`),
     });
     for await (const snapshot of snapshots) {
       const { instance_id: _, updated_at, ...fields } = snapshot;
