@@ -112,6 +112,21 @@ describe('demo-worker', () => {
     await expect(respond(dir, id, { approved: true })).rejects.toThrow();
   });
 
+  it('takes a title that starts with "-" as --title=..., and prints its usage with --help (exit 0)', async () => {
+    const dir = tempDir('fipc-demo-worker-');
+    const worker = spawnTs(main, [`--dir=${dir}`, '--title=-rf --help', '--step-ms=20']);
+    onTestFinished(() => void worker.process.kill());
+    const state = await waitFor(async () =>
+      readState(runPaths(dir).state, { schema: RunFields }).catch(() => undefined),
+    );
+    expect(state?.title).toBe('-rf --help');
+    worker.process.kill('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    const help = spawnTs(main, ['--help']);
+    expect(await help.exited).toEqual({ code: 0, signal: null });
+    expect(help.stdout).toContain('usage: demo-worker --dir=<instance dir> [--title=<text>]');
+  });
+
   it('refuses to start without --dir and prints its usage', async () => {
     const worker = spawnTs(main, ['--step-ms', 'fast']);
     expect((await worker.exited).code).toBe(2);
