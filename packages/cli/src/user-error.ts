@@ -18,7 +18,12 @@ const errnoCodes: Record<string, [Code, string]> = {
 
 // Each library's codes, sorted into the CLI's exit statuses; anything not listed is FAILED.
 const libraryCodes: Record<string, Partial<Record<string, Code>>> = {
-  EventLogError: { INVALID_EVENT: 'INVALID_DATA', RECORD_TOO_LARGE: 'INVALID_DATA' },
+  EventLogError: {
+    INVALID_EVENT: 'INVALID_DATA',
+    SCHEMA_MISMATCH: 'INVALID_DATA',
+    TOO_LARGE: 'INVALID_DATA',
+    NOT_FOUND: 'NOT_FOUND',
+  },
   StateError: {
     NOT_FOUND: 'NOT_FOUND',
     INVALID_JSON: 'INVALID_DATA',

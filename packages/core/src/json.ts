@@ -42,8 +42,9 @@ export function parseJsonBytes(bytes: Uint8Array, path?: string): unknown {
 }
 
 /**
- * Serialises a value as compact JSON; a cycle, a BigInt, a throwing `toJSON` or a non-JSON top level becomes a
- * `SCHEMA_MISMATCH` error instead of a `TypeError`.
+ * Serialises a value as JSON, refusing what JSON cannot carry instead of changing it: a cycle, a BigInt, a
+ * throwing `toJSON`, a non-finite number (which `JSON.stringify` writes as `null`), a function or symbol (which
+ * it drops) or a non-JSON top level is a `SCHEMA_MISMATCH` error. A value arrives as it was given, or not at all.
  *
  * @example
  * const line = `${toJson({ a: 1 })}\n`;
@@ -51,7 +52,7 @@ export function parseJsonBytes(bytes: Uint8Array, path?: string): unknown {
 export function toJson(value: unknown, space?: number): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value, undefined, space);
+    text = JSON.stringify(value, strict, space);
   } catch (error) {
     throw new FipcError('SCHEMA_MISMATCH', `not serialisable as JSON: ${(error as Error).message}`, {
       cause: error,
@@ -59,6 +60,12 @@ export function toJson(value: unknown, space?: number): string {
   }
   if (text === undefined) throw new FipcError('SCHEMA_MISMATCH', 'not serialisable as JSON');
   return text;
+}
+
+function strict(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('a non-finite number');
+  if (typeof value === 'function' || typeof value === 'symbol') throw new TypeError(`a ${typeof value}`);
+  return value;
 }
 
 const where = (path: string | undefined) => (path ? ` (${path})` : '');

@@ -46,6 +46,8 @@ export class LineScanner {
   #carryBytes = 0;
   #skipping: string | undefined;
   #lineStart: number;
+  /** The current line was entered in the middle ({@link skipLine} at a reader's `from`): no newline before it. */
+  #midLine = false;
   /** The last bytes read of the current unfinished line, and where they end. */
   #tail = Buffer.alloc(0);
   readonly #maxLineBytes: number;
@@ -87,6 +89,7 @@ export class LineScanner {
       this.#carry = [];
       this.#carryBytes = 0;
       this.#skipping = undefined;
+      this.#midLine = false;
       start = nl + 1;
       if (skipping) this.#skip(lineStart, length, skipping);
       else onLine(line, lineStart);
@@ -109,6 +112,7 @@ export class LineScanner {
   /** Skips the bytes up to the next newline, told to `onSkip` with `reason` once it comes. */
   skipLine(reason: string): void {
     this.#skipping = reason;
+    this.#midLine = true;
   }
 
   /** Drops an unfinished line (its file was truncated or replaced) and restarts counting at `position`. */
@@ -117,17 +121,18 @@ export class LineScanner {
     this.#carry = [];
     this.#carryBytes = 0;
     this.#skipping = undefined;
+    this.#midLine = false;
     this.#lineStart = position;
   }
 
   /**
    * Whether the file open at `fd` still holds what was read of the unfinished line: the byte before it is a
-   * newline and its last bytes are unchanged. A file truncated and written again past the read position fails
+   * newline (unless the line was entered mid-way with {@link skipLine}) and its last bytes are unchanged. A file truncated and written again past the read position fails
    * this, where only comparing sizes would glue its new bytes to the old line. True at a line start.
    */
   stillMatches(fd: number): boolean {
     if (this.#carryBytes === 0) return true;
-    if (this.#lineStart > 0) {
+    if (this.#lineStart > 0 && !this.#midLine) {
       const before = Buffer.alloc(1);
       if (readSync(fd, before, 0, 1, this.#lineStart - 1) !== 1 || before[0] !== 10) return false;
     }

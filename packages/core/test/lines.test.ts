@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
-import { LineScanner, parseRecordLine, readLines, type Skip } from '../src/index.js';
+import { LineScanner, NOT_LINE_START, parseRecordLine, readLines, type Skip } from '../src/index.js';
 
 const record = (type: string) =>
   JSON.stringify({
@@ -59,6 +59,23 @@ describe('LineScanner', () => {
       expect(scanner.stillMatches(handle.fd)).toBe(true);
       // Truncated and regrown past `position` by another writer: same length, other bytes.
       writeFileSync(file, `${record('b')}\n${record('c').slice(0, position - record('b').length - 1)}X"}\n`);
+      expect(scanner.stillMatches(handle.fd)).toBe(false);
+    } finally {
+      await handle.close();
+    }
+  });
+  it('stillMatches() holds for a line entered mid-way with skipLine(), until the file changes under it', async () => {
+    const file = join(tempDir(), 'log');
+    writeFileSync(file, `${record('a')}\n${record('b').slice(0, 40)}`);
+    const handle = await open(file, 'r');
+    try {
+      const from = record('a').length + 5; // inside the first line: no newline before it
+      const scanner = new LineScanner(from);
+      scanner.skipLine(NOT_LINE_START);
+      await readLines(handle, from, scanner, () => {});
+      expect(scanner.pending).toBeGreaterThan(0);
+      expect(scanner.stillMatches(handle.fd)).toBe(true);
+      writeFileSync(file, `${record('c')}\n${'x'.repeat(60)}\n`);
       expect(scanner.stillMatches(handle.fd)).toBe(false);
     } finally {
       await handle.close();

@@ -1,10 +1,18 @@
 // Run by `pnpm smoke` against the packed @fipc/events installed alone with npm (no zod, no other @fipc package).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EventLogError, openEventLog, readEvents, SCHEMA_VERSION, tailEvents } from '@fipc/events';
+import { dirname, join } from 'node:path';
+import {
+  createEventBus,
+  EventLogError,
+  mirrorLog,
+  openEventLog,
+  readEvents,
+  SCHEMA_VERSION,
+  tailEvents,
+} from '@fipc/events';
 
 // A hand-written Standard Schema: the package must validate with any implementation, zod not required.
 const percent = {
@@ -42,7 +50,7 @@ assert.equal(first.record.schema_version, SCHEMA_VERSION);
 
 await assert.rejects(log.emit('progress', { data: { percent: 101 } }), (error) => {
   assert.ok(error instanceof EventLogError);
-  assert.equal(error.code, 'INVALID_EVENT');
+  assert.equal(error.code, 'SCHEMA_MISMATCH');
   return true;
 });
 
@@ -62,7 +70,7 @@ execFileSync(
 await log.emit('completed');
 await follower;
 await log.close();
-await assert.rejects(log.emit('progress', { data: { percent: 1 } }), { code: 'LOG_CLOSED' });
+await assert.rejects(log.emit('progress', { data: { percent: 1 } }), { code: 'CLOSED' });
 
 const read = [];
 for await (const { record } of readEvents(path)) read.push(record);
@@ -76,4 +84,31 @@ assert.deepEqual(
 );
 assert.deepEqual(seen, read);
 assert.equal(readFileSync(path, 'utf8').split('\n').length, 4);
-console.log(`@fipc/events: ${read.length} events written by 2 processes, followed and read back`);
+
+// The protocol's fipc: types are reserved; a symlink at the log's path is refused, never followed.
+const untyped = openEventLog(join(dirname(path), 'untyped.jsonl'));
+await assert.rejects(untyped.emit('fipc:reset'), { name: 'EventLogError', code: 'INVALID_EVENT' });
+await untyped.close();
+const link = join(dirname(path), 'link.jsonl');
+symlinkSync(path, link);
+assert.throws(() => openEventLog(link), { name: 'EventLogError', code: 'NOT_A_FILE' });
+
+// The mirror copies the log whole; the bus fans records out in process.
+const copy = join(dirname(path), 'copy', 'events.jsonl');
+const mirror = new AbortController();
+const mirroring = mirrorLog(path, copy, { signal: mirror.signal, pollMs: 20 });
+const size = (file) => (existsSync(file) ? statSync(file).size : 0);
+for (let i = 0; i < 200 && size(copy) < size(path); i++)
+  await new Promise((resolve) => setTimeout(resolve, 25));
+mirror.abort();
+await mirroring;
+assert.deepEqual(readFileSync(copy), readFileSync(path));
+const bus = createEventBus();
+const sub = bus.subscribe('run-1');
+for (const record of read) bus.publish(record.instance_id, record);
+bus.complete('run-1');
+const published = [];
+for await (const record of sub) published.push(record.event_type);
+assert.deepEqual(published, ['progress', 'completed']);
+
+console.log(`@fipc/events: ${read.length} events written by 2 processes, followed, read back and mirrored`);

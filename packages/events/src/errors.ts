@@ -1,36 +1,43 @@
-/**
- * Every code an {@link EventLogError} can carry.
- *
- * @example
- * const retry = (code: EventLogErrorCode) => code === 'DISK_FULL' || code === 'WRITE_FAILED';
- */
-export type EventLogErrorCode =
-  | 'RECORD_TOO_LARGE'
-  | 'INVALID_EVENT'
-  | 'LOG_CLOSED'
-  | 'WRITE_FAILED'
-  | 'DISK_FULL'
-  | 'INVALID_OPTIONS'
-  | 'OPEN_FAILED';
+import { FipcError } from '@fipc/core';
 
 /**
- * The one error class of `@fipc/events`; branch on `code`, the original failure (if any) is in `cause`.
+ * Every code an {@link EventLogError} can carry: the common codes of the Conventions
+ * (`../core/README.md#conventions`) this package meets, and `INVALID_EVENT`, its own.
+ *
+ * @example
+ * const retryLater = (code: EventLogErrorCode) => code === 'DISK_FULL' || code === 'IO_ERROR';
+ */
+export type EventLogErrorCode =
+  /** An event type that is empty, not declared in `events`, or reserved (`fipc:` types are the protocol's). */
+  | 'INVALID_EVENT'
+  /** `data` rejected by its schema, not a JSON object or not serialisable; `phase` neither a string nor null. */
+  | 'SCHEMA_MISMATCH'
+  /** A record over `maxRecordBytes`. */
+  | 'TOO_LARGE'
+  /** `emit` after `close()`. */
+  | 'CLOSED'
+  /** `ENOSPC` or `EDQUOT`: nothing written, or a fragment readers skip (a short write). */
+  | 'DISK_FULL'
+  /** A symlink, directory, FIFO or device where the log (or a mirror's file) must be. */
+  | 'NOT_A_FILE'
+  /** A component of the path is not a directory (`ENOTDIR`), or a directory vanished. */
+  | 'NOT_FOUND'
+  /** Any other failed system call: permissions, too many open files, a failed sync, `EIO`. */
+  | 'IO_ERROR'
+  /** An option out of range, or a schema that validates asynchronously. */
+  | 'INVALID_OPTIONS';
+
+/**
+ * The one error class of `@fipc/events`; branch on `code`. `path` names the file, `cause` holds the original
+ * failure (the `ErrnoException`, the schema's issues).
  *
  * @example
  * try {
  *   await log.emit('progress', { data: { percent: 101 } });
  * } catch (error) {
- *   if (error instanceof EventLogError && error.code === 'INVALID_EVENT') console.warn(error.message);
+ *   if (error instanceof EventLogError && error.code === 'SCHEMA_MISMATCH') console.warn(error.message);
  * }
  */
-export class EventLogError extends Error {
-  /** Always `'EventLogError'`, so logs and `util.inspect` name the class. */
-  override readonly name = 'EventLogError';
-  /** What went wrong, to branch on; the message is for people. */
-  readonly code: EventLogErrorCode;
-
-  constructor(code: EventLogErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
+export class EventLogError extends FipcError<EventLogErrorCode> {
+  override name = 'EventLogError';
 }

@@ -1,19 +1,19 @@
-export type { StandardSchemaV1 } from '@standard-schema/spec';
-export { ChangeHints } from './change-hints.js';
-export { EventLogError, type EventLogErrorCode } from './errors.js';
 export {
-  type EmitOptions,
-  type EmittedEvent,
-  type EventInput,
-  type EventLog,
-  type EventLogOptions,
-  type EventOutput,
-  type EventSchemas,
-  type EventType,
-  openEventLog,
-} from './event-log.js';
-export type { CorruptLine, EventEntry, ReaderOptions } from './line-scanner.js';
-export { parseRecordLine } from './parse-line.js';
+  type EventEntry,
+  type EventRecord,
+  type JsonObject,
+  type OnSkip,
+  SCHEMA_VERSION,
+  type Skip,
+  type StandardSchemaV1,
+  toEventRecord,
+} from '@fipc/core';
+export { EventLogError, type EventLogErrorCode } from './errors.js';
+export { createEventBus, type EventBus, type SubscribeOptions, type Subscription } from './event-bus.js';
+export { type EmitOptions, type EmittedEvent, type EventLog, openEventLog } from './event-log.js';
+export type { EventLogOptions } from './log-options.js';
+export { type MirrorLogOptions, type MirrorReset, mirrorLog } from './mirror-log.js';
+export type { ReaderOptions } from './read-entries.js';
 export { type ReadEventsOptions, readEvents } from './read-events.js';
-export { type EventRecord, type JsonObject, SCHEMA_VERSION, toEventRecord } from './record.js';
+export type { EventInput, EventOutput, EventSchemas, EventType } from './schemas.js';
 export { type TailEventsOptions, type TailReset, tailEvents } from './tail-events.js';

@@ -1,6 +1,7 @@
-import { open } from 'node:fs/promises';
-import { type EventEntry, LineScanner, type ReaderOptions } from './line-scanner.js';
-import { isLineStart, NOT_LINE_START, readChunks } from './read-chunks.js';
+import { CHUNK_BYTES, type EventEntry, isLineStart, LineScanner, NOT_LINE_START } from '@fipc/core';
+import { EventLogError } from './errors.js';
+import { openRegular } from './open-file.js';
+import { type ReaderOptions, readEntries } from './read-entries.js';
 
 /**
  * Options of {@link readEvents}.
@@ -20,8 +21,9 @@ export interface ReadEventsOptions extends ReaderOptions {
 
 /**
  * Iterates over the complete records in the log now, in file order. Bytes after the last newline (a record
- * still being written, or a torn one) are not yielded. Bad lines are skipped and told to `onCorrupt`;
- * a missing file yields nothing.
+ * still being written, or a torn one) are not yielded. Bad lines are skipped and told to `onSkip`; a missing
+ * file yields nothing. A symlink, directory or FIFO at the path throws `NOT_A_FILE`; another failure to open
+ * it `IO_ERROR` (an {@link EventLogError}).
  *
  * @example
  * for await (const { record, nextOffset } of readEvents('run/events.jsonl')) {
@@ -29,25 +31,22 @@ export interface ReadEventsOptions extends ReaderOptions {
  * }
  */
 export async function* readEvents(path: string, options: ReadEventsOptions = {}): AsyncGenerator<EventEntry> {
-  const { signal } = options;
-  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
-  if (!handle) return;
+  const { signal, onSkip, maxLineBytes } = options;
+  const position = options.from ?? 0;
+  if (!Number.isSafeInteger(position) || position < 0)
+    throw new EventLogError('INVALID_OPTIONS', `from must be an offset >= 0, not ${position}`);
+  const log = await openRegular(path);
+  if (!log) return;
   try {
-    const position = options.from ?? 0;
-    const scanner = new LineScanner(position, options);
-    if (!isLineStart(handle, position)) scanner.skipLine(NOT_LINE_START);
+    const scanner = new LineScanner(position, { maxLineBytes, onSkip, path });
+    if (!isLineStart(log.handle.fd, position)) scanner.skipLine(NOT_LINE_START);
     // Only what is there now: a log appended faster than we read must not keep this loop going forever.
-    const { size } = await handle.stat();
-    for await (const entries of readChunks(handle, position, scanner, undefined, size)) {
-      for (const entry of entries) {
-        if (signal?.aborted) return;
-        yield entry;
-      }
-    }
+    const context = { path, onSkip, signal, firstSync: false };
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    yield* readEntries(log.handle, position, log.stats.size, scanner, buffer, context);
+  } catch (error) {
+    throw EventLogError.from(error, path);
   } finally {
-    await handle.close();
+    await log.handle.close();
   }
 }

@@ -1,21 +1,30 @@
-import type { Stats } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { fstatSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ChangeHints } from './change-hints.js';
+import {
+  CHUNK_BYTES,
+  ChangeHints,
+  DEFAULT_POLL_MS,
+  type EventEntry,
+  isLineStart,
+  LineScanner,
+  lastLineEnd,
+  NOT_LINE_START,
+  positiveMs,
+} from '@fipc/core';
 import { EventLogError } from './errors.js';
-import { type EventEntry, LineScanner, type ReaderOptions } from './line-scanner.js';
-import { isLineStart, NOT_LINE_START, readChunks } from './read-chunks.js';
+import { type OpenedFile, openRegular, replacedAtPath } from './open-file.js';
+import { type ReaderOptions, readEntries } from './read-entries.js';
 
 /**
  * Why a follower started over at offset 0 of the log.
- * `truncated`: the file shrank below the read position. `rotated`: the path now names another file (the old one
- * was drained first).
+ * `truncated`: the file shrank below the read position, or was rewritten under it. `rotated`: the path now
+ * names another file (the old one was drained first).
  *
  * @example
  * tailEvents(path, { onReset: ({ reason, previousOffset }: TailReset) => console.warn(`${reason} at ${previousOffset}`) });
  */
 export interface TailReset {
-  /** `truncated`: the file shrank below the read position; `rotated`: the path names another file. */
+  /** `truncated`: the file shrank below the read position, or changed under it; `rotated`: the path names another file. */
   reason: 'truncated' | 'rotated';
   /** The read position in the previous file when the reset was seen. */
   previousOffset: number;
@@ -33,7 +42,7 @@ export interface TailEventsOptions extends ReaderOptions {
    * `'start'`, `'end'` (the end of the last complete line), or a byte offset such as an entry's `nextOffset`.
    * `'end'` of a log that does not exist yet is its start (everything in it is new). An offset past the end
    * of the file belongs to an earlier, longer file: the follower starts at 0 and tells `onReset`
-   * (`truncated`). An offset inside a line skips to the next line (told to `onCorrupt`).
+   * (`truncated`). An offset inside a line skips to the next line (told to `onSkip`).
    * @default 'start'
    */
   from?: 'start' | 'end' | number;
@@ -41,7 +50,7 @@ export interface TailEventsOptions extends ReaderOptions {
   signal?: AbortSignal;
   /**
    * Safety poll period in ms: the longest a record can wait when every change notification is lost.
-   * @default 500
+   * @default DEFAULT_POLL_MS (500)
    */
   pollMs?: number;
   /** Called before the first record of a truncated or replaced log (or when `from` is past its end). */
@@ -52,7 +61,8 @@ export interface TailEventsOptions extends ReaderOptions {
  * Follows a log as it grows, like `tail -F`: yields each complete record once, in order, as soon as its
  * newline is written. Waits for a file that does not exist yet; buffers a partial line until its newline;
  * starts over at 0 on truncation and on rotation (after draining the old file), telling `onReset`.
- * Runs until `signal` aborts.
+ * Runs until `signal` aborts. Rejects with an {@link EventLogError}: `NOT_A_FILE` for a symlink, directory or
+ * FIFO at the path, the common code of any other failure to open it (`IO_ERROR` for `EACCES`, `EMFILE`, ...).
  *
  * @example
  * const controller = new AbortController();
@@ -62,17 +72,23 @@ export interface TailEventsOptions extends ReaderOptions {
  */
 export async function* tailEvents(path: string, options: TailEventsOptions = {}): AsyncGenerator<EventEntry> {
   const file = resolve(path);
-  const { signal, onReset, pollMs = 500 } = options;
+  const { signal, onReset, onSkip, maxLineBytes } = options;
   let from = options.from ?? 'start';
   if (!(from === 'start' || from === 'end' || (Number.isSafeInteger(from) && from >= 0)))
     throw new EventLogError('INVALID_OPTIONS', `from must be 'start', 'end' or an offset >= 0, not ${from}`);
-  if (!(pollMs > 0)) throw new EventLogError('INVALID_OPTIONS', 'pollMs must be positive');
+  let pollMs: number;
+  try {
+    pollMs = positiveMs('pollMs', options.pollMs, DEFAULT_POLL_MS);
+  } catch (error) {
+    throw EventLogError.from(error);
+  }
   const hints = new ChangeHints(file, pollMs, signal);
-  const buffer = Buffer.allocUnsafe(64 * 1024);
-  let handle: FileHandle | undefined;
-  let identity: Stats | undefined;
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  const context = { path: file, onSkip, signal, firstSync: true };
+  const scannerOptions = { maxLineBytes, onSkip, path: file };
+  let log: OpenedFile | undefined;
   let position = 0;
-  let scanner = new LineScanner(0, options);
+  let scanner = new LineScanner(0, scannerOptions);
   const reset = (reason: TailReset['reason'], previousOffset: number) => {
     scanner.reset(0, `log ${reason} before the line ended`);
     position = 0;
@@ -82,73 +98,51 @@ export async function* tailEvents(path: string, options: TailEventsOptions = {})
     while (!signal?.aborted) {
       await hints.wait();
       if (signal?.aborted) return;
-      if (!handle) {
-        handle = await open(file, 'r').catch(() => undefined);
-        if (!handle) {
+      let size: number;
+      if (!log) {
+        log = await openRegular(file);
+        if (!log) {
           if (from === 'end') from = 'start'; // everything in a log that appears later is new
           continue;
         }
-        identity = await handle.stat();
-        hints.watchFile();
-        position = from === 'start' ? 0 : from === 'end' ? await lastLineEnd(handle, identity.size) : from;
-        scanner = new LineScanner(position, options);
-        if (position > identity.size) reset('truncated', position);
-        else if (!isLineStart(handle, position)) scanner.skipLine(NOT_LINE_START);
+        size = log.stats.size;
+        position = from === 'start' ? 0 : from === 'end' ? lastLineEnd(log.handle.fd, size) : from;
+        scanner = new LineScanner(position, scannerOptions);
+        if (position > size) reset('truncated', position);
+        else if (!isLineStart(log.handle.fd, position)) scanner.skipLine(NOT_LINE_START);
         from = 'start';
-      } else if (position > 0 && scanner.atLineStart && !isLineStart(handle, position)) {
-        // Truncated and written again past our position since the last look: the bytes before us changed.
-        reset('truncated', position);
+      } else {
+        size = fstatSync(log.handle.fd).size;
+        if (changedUnder(log.handle.fd, size, position, scanner)) reset('truncated', position);
       }
-      position = yield* drain(handle, position, scanner, buffer, signal);
+      position = yield* readEntries(log.handle, position, size, scanner, buffer, context);
       if (signal?.aborted) return;
-      const [current, { size }] = await Promise.all([stat(file).catch(() => undefined), handle.stat()]);
-      if (current && (current.ino !== identity?.ino || current.dev !== identity.dev)) {
+      if (replacedAtPath(file, log.stats)) {
         // Rotated: what the last writers of the old file wrote before the new one appeared comes first.
-        position = yield* drain(handle, position, scanner, buffer, signal);
+        size = fstatSync(log.handle.fd).size;
+        position = yield* readEntries(log.handle, position, size, scanner, buffer, context);
         if (signal?.aborted) return;
-        await handle.close();
-        handle = undefined;
+        await log.handle.close();
+        log = undefined;
         reset('rotated', position);
         hints.hint(); // the new file may already hold records: read them without waiting
-      } else if (size < position) {
-        reset('truncated', position);
-        hints.hint();
       }
     }
+  } catch (error) {
+    throw EventLogError.from(error, file);
   } finally {
     hints.close();
-    await handle?.close();
+    await log?.handle.close();
   }
 }
 
-/** Yields the entries from `position` to the end of `handle`; returns the position reached. */
-async function* drain(
-  handle: FileHandle,
-  position: number,
-  scanner: LineScanner,
-  buffer: Buffer,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<EventEntry, number> {
-  const reader = readChunks(handle, position, scanner, buffer, undefined, true);
-  for (;;) {
-    const step = await reader.next();
-    if (step.done) return step.value;
-    for (const entry of step.value) {
-      if (signal?.aborted) return position; // the caller stops
-      yield entry;
-    }
-  }
-}
-
-/** The offset just past the last newline before `size`: 'end' must not start inside a line being written. */
-async function lastLineEnd(handle: FileHandle, size: number): Promise<number> {
-  const buffer = Buffer.allocUnsafe(64 * 1024);
-  for (let end = size; end > 0; ) {
-    const start = Math.max(0, end - buffer.length);
-    const { bytesRead } = await handle.read(buffer, 0, end - start, start);
-    const nl = buffer.subarray(0, bytesRead).lastIndexOf(10);
-    if (nl !== -1) return start + nl + 1;
-    end = start;
-  }
-  return 0;
+/**
+ * Whether the file changed under the read position since the last look: it is shorter, or it was truncated and
+ * written again past it (the byte before a line start is no longer a newline, or a held partial line's bytes
+ * are no longer there). Reading on would glue the new file's bytes to the old ones.
+ */
+function changedUnder(fd: number, size: number, position: number, scanner: LineScanner): boolean {
+  if (size < position) return true;
+  if (scanner.atLineStart) return position > 0 && !isLineStart(fd, position);
+  return !scanner.stillMatches(fd);
 }

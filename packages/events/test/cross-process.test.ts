@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CorruptLine, type EventEntry, openEventLog, readEvents } from '@fipc/events';
+import { type EventEntry, openEventLog, readEvents, type Skip } from '@fipc/events';
 import { runTs, spawnTs, tempDir, tsNodeArgs, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
 import { follow } from './helpers.js';
@@ -10,10 +10,9 @@ const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
 async function readAll(path: string, from = 0) {
   const entries: EventEntry[] = [];
-  const corrupt: CorruptLine[] = [];
-  for await (const entry of readEvents(path, { from, onCorrupt: (c) => corrupt.push(c) }))
-    entries.push(entry);
-  return { entries, corrupt };
+  const skipped: Skip[] = [];
+  for await (const entry of readEvents(path, { from, onSkip: (c) => skipped.push(c) })) entries.push(entry);
+  return { entries, skipped };
 }
 
 describe('several processes appending to one log', () => {
@@ -37,8 +36,8 @@ describe('several processes appending to one log', () => {
       next[data.w]! += 1;
     }
     expect(next).toEqual(new Array(8).fill(5000));
-    const { entries, corrupt } = await readAll(path);
-    expect(corrupt).toEqual([]);
+    const { entries, skipped } = await readAll(path);
+    expect(skipped).toEqual([]);
     expect(entries).toHaveLength(40_000);
     expect(entries.at(-1)!.nextOffset).toBe(statSync(path).size);
   }, 300_000);
@@ -65,17 +64,17 @@ describe('a writer killed with kill -9 mid-stream', () => {
       const fresh = openEventLog(path, { instanceId: 'fresh' });
       await fresh.emit('fresh', { data: { round } });
       await fresh.close();
-      const { entries, corrupt } = await readAll(path, start);
+      const { entries, skipped } = await readAll(path, start);
       for (const { record } of entries) expect(['big', 'survivor', 'fresh']).toContain(record.event_type);
       const mine = entries.filter((e) => e.record.data.round === round);
       expect(mine.map((e) => e.record.event_type)).toEqual(['survivor', 'fresh']);
       expect(mine[0]!.nextOffset - mine[0]!.offset).toBeLessThanOrEqual(kept.bytes);
       // Every skipped span is a fragment of a big record, never one of ours.
-      for (const c of corrupt) expect(c.length).toBeLessThan(16 * 1024 * 1024);
+      for (const c of skipped) expect(c.length).toBeLessThan(16 * 1024 * 1024);
     }
-    const { entries, corrupt } = await readAll(path);
+    const { entries, skipped } = await readAll(path);
     expect(entries.filter((e) => e.record.event_type !== 'big')).toHaveLength(60);
-    expect(corrupt.length).toBeGreaterThanOrEqual(torn);
+    expect(skipped.length).toBeGreaterThanOrEqual(torn);
     console.log(`kill -9: ${torn} of 30 kills left a torn record, ${glued} records were glued to one`);
   }, 600_000);
 });
@@ -93,7 +92,7 @@ describe('a follower while another process appends', () => {
     await new Promise((resolve) => setTimeout(resolve, 200)); // would show a duplicate
     await tail.stop();
     check(tail.entries, 10_000);
-    expect(tail.corrupt).toEqual([]);
+    expect(tail.skipped).toEqual([]);
     expect(tail.resets).toEqual([]);
   }, 120_000);
 
@@ -116,7 +115,7 @@ describe('a follower while another process appends', () => {
     await tail.stop();
     check(tail.entries, 10_000);
     expect(tail.resets.map((r) => r.reason)).toEqual(['truncated', 'truncated', 'truncated', 'truncated']);
-    expect(tail.corrupt).toEqual([]);
+    expect(tail.skipped).toEqual([]);
   }, 120_000);
 
   it('survives 20 rotations, draining each old file before the new one', async () => {
@@ -138,7 +137,7 @@ describe('a follower while another process appends', () => {
     await tail.stop();
     check(tail.entries, 10_500);
     expect(tail.resets.map((r) => r.reason)).toEqual(new Array(20).fill('rotated'));
-    expect(tail.corrupt).toEqual([]);
+    expect(tail.skipped).toEqual([]);
   }, 180_000);
 });
 
@@ -163,9 +162,9 @@ describe('a log full of bad lines and a 100 MiB line without newline', () => {
     );
     appendFileSync(path, record(4));
     const line = await child.waitForLine((l) => l.startsWith('result '), 120_000);
-    const { records, corrupt, rssGrowth } = JSON.parse(line.slice('result '.length));
+    const { records, skipped, rssGrowth } = JSON.parse(line.slice('result '.length));
     expect(records).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }, { i: 3 }, { i: 4 }]);
-    expect(corrupt.map((c: CorruptLine) => c.reason)).toEqual([
+    expect(skipped.map((c: Skip) => c.reason)).toEqual([
       'invalid JSON',
       'invalid JSON',
       'not a JSON object',
@@ -173,7 +172,7 @@ describe('a log full of bad lines and a 100 MiB line without newline', () => {
       'invalid UTF-8',
       'line longer than maxLineBytes',
     ]);
-    expect(corrupt.at(-1).length).toBe(100 * 1024 * 1024);
+    expect(skipped.at(-1).length).toBe(100 * 1024 * 1024);
     console.log(`100 MiB line: follower RSS grew by ${(rssGrowth / 1024 / 1024).toFixed(1)} MiB`);
     expect(rssGrowth).toBeLessThan(40 * 1024 * 1024);
   }, 180_000);

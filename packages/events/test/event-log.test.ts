@@ -54,7 +54,8 @@ describe('openEventLog', () => {
     expect(ok.record.data.percent).toBe(5);
     // @ts-expect-error percent must be a number
     await expect(log.emit('progress', { data: { percent: 'x' } })).rejects.toMatchObject({
-      code: 'INVALID_EVENT',
+      code: 'SCHEMA_MISMATCH',
+      path,
     });
     await expect(log.emit('progress', { data: { percent: 101 } })).rejects.toThrow(/percent/);
     // @ts-expect-error unknown type
@@ -67,18 +68,20 @@ describe('openEventLog', () => {
     const path = join(tempDir(), 'events.jsonl');
     const log = openEventLog(path, { maxRecordBytes: 300 });
     await expect(log.emit('big', { data: { s: 'x'.repeat(400) } })).rejects.toMatchObject({
-      code: 'RECORD_TOO_LARGE',
+      code: 'TOO_LARGE',
     });
-    await expect(log.emit('big', { data: { n: 1n } })).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await expect(log.emit('big', { data: { n: 1n } })).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH' });
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
-    await expect(log.emit('big', { data: cycle })).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await expect(log.emit('big', { data: cycle })).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH', path });
     // @ts-expect-error data must be an object
-    await expect(log.emit('big', { data: [1] })).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await expect(log.emit('big', { data: [1] })).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH' });
+    // @ts-expect-error phase must be a string or null
+    await expect(log.emit('big', { phase: 1 })).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH' });
     const ok = await log.emit('small');
     expect(ok.record.seq).toBe(1);
     await log.close();
-    await expect(log.emit('late')).rejects.toMatchObject({ code: 'LOG_CLOSED' });
+    await expect(log.emit('late')).rejects.toMatchObject({ code: 'CLOSED' });
     expect(lines(path)).toHaveLength(1);
   });
 
@@ -90,12 +93,12 @@ describe('openEventLog', () => {
     const log = openEventLog(path);
     const emitted = await log.emit('after');
     await log.close();
-    const corrupt: unknown[] = [];
+    const skipped: unknown[] = [];
     const read = [];
-    for await (const entry of readEvents(path, { onCorrupt: (c) => corrupt.push(c) })) read.push(entry);
+    for await (const entry of readEvents(path, { onSkip: (c) => skipped.push(c) })) read.push(entry);
     expect(read.map((e) => e.record.event_type)).toEqual(['a', 'after']);
     expect(read[1]!.offset).toBe(emitted.offset);
-    expect(corrupt).toEqual([{ offset: whole.length, length: 13, reason: 'invalid JSON' }]);
+    expect(skipped).toEqual([{ offset: whole.length, length: 13, reason: 'invalid JSON', path }]);
   });
 
   it('fsync mode resolves every concurrent emit', async () => {
@@ -107,27 +110,54 @@ describe('openEventLog', () => {
     expect(lines(path)).toHaveLength(200);
   });
 
-  it('refuses an empty event type, a prototype key as a type, and a throwing schema with INVALID_EVENT', async () => {
+  it('refuses an empty, unknown or prototype-key type with INVALID_EVENT, and a throwing schema with a typed error', async () => {
     const path = join(tempDir(), 'events.jsonl');
     const untyped = openEventLog(path);
     await expect(untyped.emit('')).rejects.toMatchObject({ code: 'INVALID_EVENT' });
     await untyped.close();
+    const throwing = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: (): never => {
+          throw new Error('boom');
+        },
+      },
+    };
     const typed = openEventLog(path, {
       events: {
         ok: z.object({}),
+        // zod answers a throwing transform with a promise: an asynchronous schema, refused as an option
         boom: z.object({}).transform(() => {
           throw new Error('boom');
         }),
+        throws: throwing,
       },
     });
     // @ts-expect-error not an event type of this log
     await expect(typed.emit('constructor')).rejects.toMatchObject({ code: 'INVALID_EVENT' });
-    await expect(typed.emit('boom')).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await expect(typed.emit('boom')).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    await expect(typed.emit('throws')).rejects.toMatchObject({
+      code: 'SCHEMA_MISMATCH',
+      cause: { message: 'boom' },
+    });
     await typed.close();
     expect(readFileSync(path, 'utf8')).toBe('');
   });
 
-  it('refuses bad options with INVALID_OPTIONS and an unopenable path with OPEN_FAILED', () => {
+  it('refuses the fipc: types the protocol reserves (SSE control events) with INVALID_EVENT', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const log = openEventLog(path);
+    await expect(log.emit('fipc:reset')).rejects.toMatchObject({ code: 'INVALID_EVENT', path });
+    await expect(log.emit('fipc:timeout')).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    const typed = openEventLog(path, { events: { 'fipc:reset': z.object({}) } });
+    await expect(typed.emit('fipc:reset')).rejects.toMatchObject({ code: 'INVALID_EVENT' });
+    await log.emit('reset:fipc'); // only the prefix is reserved
+    await Promise.all([log.close(), typed.close()]);
+    expect(lines(path).map((r) => r.event_type)).toEqual(['reset:fipc']);
+  });
+
+  it('refuses bad options with INVALID_OPTIONS and a directory in the way with NOT_A_FILE', () => {
     const dir = tempDir();
     // @ts-expect-error not a durability
     expect(() => openEventLog(join(dir, 'a.jsonl'), { durability: 'fsnyc' })).toThrow(
@@ -136,6 +166,6 @@ describe('openEventLog', () => {
     expect(() => openEventLog(join(dir, 'a.jsonl'), { maxRecordBytes: 0.5 })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTIONS' }),
     );
-    expect(() => openEventLog(dir)).toThrow(expect.objectContaining({ code: 'OPEN_FAILED' }));
+    expect(() => openEventLog(dir)).toThrow(expect.objectContaining({ code: 'NOT_A_FILE', path: dir }));
   });
 });

@@ -1,24 +1,24 @@
-import { type CorruptLine, type EventEntry, type TailReset, tailEvents } from '@fipc/events';
+import { type EventEntry, type Skip, type TailReset, tailEvents } from '@fipc/events';
 
-/** Follows `path` in this process until stopped, collecting entries, resets and corrupt lines. */
+/** Follows `path` in this process until stopped, collecting entries, resets and skipped lines. */
 export function follow(path: string, from?: 'start' | 'end' | number) {
   const controller = new AbortController();
   const entries: EventEntry[] = [];
   const resets: TailReset[] = [];
-  const corrupt: CorruptLine[] = [];
+  const skipped: Skip[] = [];
   const done = (async () => {
     for await (const entry of tailEvents(path, {
       from,
       signal: controller.signal,
       onReset: (r) => resets.push(r),
-      onCorrupt: (c) => corrupt.push(c),
+      onSkip: (c) => skipped.push(c),
     }))
       entries.push(entry);
   })();
   return {
     entries,
     resets,
-    corrupt,
+    skipped,
     done,
     types: () => entries.map((e) => e.record.event_type),
     stop: () => {
@@ -26,4 +26,21 @@ export function follow(path: string, from?: 'start' | 'end' | number) {
       return done;
     },
   };
+}
+
+/** What a promise settles with, or `'still waiting'` after `ms`: a call that blocks fails a test, not hangs it. */
+export async function settle(promise: Promise<unknown>, ms = 3_000): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), ms)));
+  try {
+    return await Promise.race([
+      promise.then(
+        () => 'no error',
+        (error: unknown) => error,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { isJsonObject, type JsonObject, parseJsonBytes } from '@fipc/core';
+import { isJsonObject, type JsonObject, parseJsonBytes, toJson } from '@fipc/core';
 import { RequestError, type ResponseErrorInfo } from './errors.js';
 
 /**
@@ -90,21 +90,13 @@ export type ResponseRecord = {
 const host = hostname();
 export const self = (): ProcessInfo => ({ pid: process.pid, host });
 
-/** Serialises a value as JSON, refusing what JSON cannot carry; `undefined` if it cannot. */
+/** Serialises a value as JSON (core's strict `toJson`), or `undefined` if JSON cannot carry it. */
 export function toJsonText(value: unknown, indent?: number): string | undefined {
   try {
-    const text = JSON.stringify(value, strictJson, indent);
-    return typeof text === 'string' ? text : undefined;
+    return toJson(value, indent);
   } catch {
     return undefined;
   }
-}
-
-// JSON.stringify would write NaN as null and drop functions silently: an answer must arrive as it was given.
-function strictJson(_key: string, value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite number');
-  if (typeof value === 'function' || typeof value === 'symbol') throw new TypeError(`a ${typeof value}`);
-  return value;
 }
 
 type Malformed = (why: string, cause?: unknown) => RequestError;

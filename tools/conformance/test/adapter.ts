@@ -50,7 +50,7 @@ export async function readLog(
   const entries = readEvents(path, {
     ...(options.from !== undefined && { from: options.from }),
     ...(options.max_line_bytes !== undefined && { maxLineBytes: options.max_line_bytes }),
-    onCorrupt: ({ offset, length, reason }) =>
+    onSkip: ({ offset, length, reason }) =>
       result.skipped.push({ offset, length, reason: skipCategory(reason) }),
   });
   for await (const { record, offset, nextOffset } of entries)
@@ -65,7 +65,6 @@ const STATE_ERRORS: Record<string, StateErrorCategory> = {
   INVALID_JSON: 'invalid-json',
   SCHEMA_MISMATCH: 'not-a-snapshot',
   NOT_A_FILE: 'not-a-file',
-  UNSAFE_FILE: 'not-a-file',
 };
 
 export type StateResult = { snapshot: Record<string, unknown> } | { error: StateErrorCategory };

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type CorruptLine, type EventEntry, readEvents, tailEvents } from '@fipc/events';
+import { type EventEntry, readEvents, type Skip, tailEvents } from '@fipc/events';
 import { integerArgument, logPath } from '../arguments.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
@@ -42,7 +42,7 @@ export const tail: Command = {
     const path = logPath(given!);
     const from = startOf((values.from as string | undefined) ?? 'start');
     const types = values.type as string[] | undefined;
-    const onCorrupt = ({ offset, length, reason }: CorruptLine) =>
+    const onSkip = ({ offset = 0, length = 0, reason }: Skip) =>
       context.warn(`${path}: skipped ${length} bytes at offset ${offset}: ${reason}`);
     let entries: AsyncIterable<EventEntry>;
     if (values.follow) {
@@ -50,7 +50,7 @@ export const tail: Command = {
       entries = tailEvents(path, {
         from,
         signal: context.signal,
-        onCorrupt,
+        onSkip,
         onReset: ({ reason }) =>
           context.warn(
             `${path} was ${reason === 'rotated' ? 'replaced' : 'truncated'}; reading it from the start`,
@@ -59,7 +59,7 @@ export const tail: Command = {
     } else {
       if (!existsSync(path)) throw new CliError('NOT_FOUND', `no such log: ${path}`);
       if (from === 'end') return 0;
-      entries = readEvents(path, { from: from === 'start' ? 0 : from, signal: context.signal, onCorrupt });
+      entries = readEvents(path, { from: from === 'start' ? 0 : from, signal: context.signal, onSkip });
     }
     for await (const { record } of entries) {
       if (types && !types.includes(record.event_type)) continue;
