@@ -1,6 +1,7 @@
 // The page: plain browser JavaScript, no build step. Everything about a run's state (the list, the heading, the
 // progress bar, the state panel, the question form, the pill) is drawn in one go from the one view the server
 // streams (live.js), so no two of them can disagree; the event feed comes from the run's log (records.js).
+import { appendRecord } from './feed.js';
 import { followRuns } from './live.js';
 import { followRecords } from './records.js';
 
@@ -151,7 +152,7 @@ function followRun(id) {
   const run = current;
   run.stream = followRecords(id, {
     onRecord(eventId, record) {
-      if (run === current) appendRecord(eventId, record);
+      if (run === current) appendRecord($('feed'), eventId, record);
     },
     onReset() {
       if (run !== current) return;
@@ -163,44 +164,6 @@ function followRun(id) {
       render();
     },
   });
-}
-
-function describe({ event_type: type, data }) {
-  switch (type) {
-    case 'started':
-      return `"${data.title}" (worker pid ${data.pid})`;
-    case 'phase':
-      return data.label;
-    case 'progress':
-      return `${data.percent}% ${data.message}`;
-    case 'input_requested':
-      return `question ${data.request_id} is waiting for an answer`;
-    case 'input_answered':
-    case 'input_cancelled':
-    case 'input_expired':
-      return `question ${data.request_id}`;
-    case 'decision':
-      return `${data.approved ? 'approved' : 'rejected'}${data.comment ? `: ${data.comment}` : ''}`;
-    case 'completed':
-      return data.message;
-    case 'cancelled':
-      return data.reason;
-    case 'note':
-      return data.text ?? JSON.stringify(data);
-    default:
-      return data.error ?? JSON.stringify(data);
-  }
-}
-
-function appendRecord(eventId, record) {
-  const feed = $('feed');
-  const atBottom = feed.scrollTop + feed.clientHeight >= feed.scrollHeight - 8;
-  const item = element('li', '', { dataset: { id: eventId, type: record.event_type } });
-  const at = element('time', new Date(record.timestamp).toLocaleTimeString(), { dateTime: record.timestamp });
-  const phase = record.phase ? ` [${record.phase}]` : '';
-  item.append(at, ` ${record.event_type}${phase} ${describe(record)}`);
-  feed.append(item);
-  if (atBottom) feed.scrollTop = feed.scrollHeight;
 }
 
 /** Fetches the text of the question the run's state names (its file is written before the state says so). */

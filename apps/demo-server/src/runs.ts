@@ -79,11 +79,11 @@ export class RunStore {
     const id = `run-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const dir = this.path(id);
     mkdirSync(dir, { mode: 0o700 });
-    const child = spawnWorker(this.#command, dir, title);
-    const entry: RunEntry = { child, worker: readWorkerRecord(dir) };
+    const { child, record } = spawnWorker(this.#command, dir, title);
+    const entry: RunEntry = { child, worker: record };
     this.#entries.set(id, entry);
     child.once('exit', (code, signal) => void this.#exited(id, describeExit(code, signal)));
-    child.once('error', (error) => void this.#exited(id, `could not start: ${error.message}`));
+    child.once('error', (error) => void this.#exited(id, `could not start (${error.message})`));
     child.unref();
     void this.#watch(id, entry);
     return this.#publish(id, entry);

@@ -49,6 +49,7 @@ const ASSETS: Record<string, [type: string, file: string]> = {
   '/': ['text/html; charset=utf-8', 'index.html'],
   '/app.js': ['text/javascript; charset=utf-8', 'app.js'],
   '/records.js': ['text/javascript; charset=utf-8', 'records.js'],
+  '/feed.js': ['text/javascript; charset=utf-8', 'feed.js'],
   '/live.js': ['text/javascript; charset=utf-8', 'live.js'],
   '/style.css': ['text/css; charset=utf-8', 'style.css'],
   '/favicon.svg': ['image/svg+xml', 'favicon.svg'],

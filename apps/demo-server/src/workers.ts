@@ -17,9 +17,14 @@ const workerFile = (dir: string) => join(dir, 'worker.json');
 
 /**
  * Spawns a worker for the run directory `dir`, detached (it outlives a server restart), its output appended to
- * `worker.log`, and records it in `worker.json`.
+ * `worker.log`, and records it in `worker.json` (no record when it could not be spawned: `child` then emits
+ * `error`).
  */
-export function spawnWorker(command: readonly string[], dir: string, title: string): ChildProcess {
+export function spawnWorker(
+  command: readonly string[],
+  dir: string,
+  title: string,
+): { child: ChildProcess; record?: WorkerRecord } {
   const output = openSync(join(dir, 'worker.log'), 'a', 0o600);
   let child: ChildProcess;
   try {
@@ -32,11 +37,10 @@ export function spawnWorker(command: readonly string[], dir: string, title: stri
   } finally {
     closeSync(output);
   }
-  if (child.pid !== undefined) {
-    const record: WorkerRecord = { pid: child.pid, title, spawned_at: new Date().toISOString() };
-    writeFileAtomicSync(workerFile(dir), `${JSON.stringify(record)}\n`, { mode: 0o600 });
-  }
-  return child;
+  if (child.pid === undefined) return { child };
+  const record: WorkerRecord = { pid: child.pid, title, spawned_at: new Date().toISOString() };
+  writeFileAtomicSync(workerFile(dir), `${JSON.stringify(record)}\n`, { mode: 0o600 });
+  return { child, record };
 }
 
 /** The run's `worker.json`, or `undefined` when there is none (a run not started by this demo) or it is bad. */

@@ -41,6 +41,16 @@ describe('demo-server runs', () => {
     expect((await waitForQuestion(server, id)).question).toBe('Deploy -rf --help to production?');
   });
 
+  it('shows a worker that could not be spawned as lost, with the reason', async () => {
+    const server = await demoServer({ workerCommand: ['/nonexistent/demo-worker'] });
+    const { id } = (await call(server, 'POST', '/api/runs')).body as RunView;
+    expect(await waitForRun(server, id, (view) => view.status !== 'starting')).toMatchObject({
+      status: 'lost',
+      live: false,
+      message: 'The worker could not start (spawn /nonexistent/demo-worker ENOENT) and wrote no state.json',
+    });
+  });
+
   it('streams every run change on /api/runs/live: the views the page draws, snapshot by snapshot', async () => {
     const server = await demoServer();
     const live = await followLive(server);
