@@ -103,11 +103,7 @@ describe('demo-server runs', () => {
     const question = await waitForQuestion(server, id);
     const { pid } = await waitForRun(server, id, (view) => view.status === 'waiting');
     process.kill(pid as number, 'SIGKILL');
-    expect(await waitForRun(server, id, (view) => view.status === 'lost')).toMatchObject({
-      live: false,
-      percent: 60,
-      message: `The worker (pid ${pid}) was killed by SIGKILL without a final state`,
-    });
+    const lost = await waitForRun(server, id, (view) => view.status === 'lost');
     const answer = await call(server, 'POST', `/api/runs/${id}/requests/${question.id}`, {
       body: { approved: true },
     });
@@ -115,6 +111,11 @@ describe('demo-server runs', () => {
       409,
       `run ${id} is lost: its worker (pid ${pid}) is gone, nobody would read the answer`,
     ]);
+    expect(lost).toMatchObject({
+      live: false,
+      percent: 60,
+      message: `The worker (pid ${pid}) was killed by SIGKILL without a final state`,
+    });
     expect(
       ((await call(server, 'GET', `/api/runs/${id}/requests`)).body as { requests: [] }).requests,
     ).toHaveLength(1);
