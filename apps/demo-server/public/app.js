@@ -45,6 +45,7 @@ function render() {
   $('no-run').hidden = !(id && store.loaded() && !run);
   $('no-run-id').textContent = id;
   $('run').hidden = !run;
+  $('run').dataset.stale = String(!connected); // the last view the server sent; the pill says it is not current
   if (run) renderRun(run);
   renderPill(id, run);
 }
