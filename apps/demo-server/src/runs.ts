@@ -13,6 +13,9 @@ import { describeExit, isWorkerAlive, readWorkerRecord, spawnWorker } from './wo
 /** Run ids are made here and checked on every route: they become directory names. */
 export const RunId = z.string().regex(/^run-[a-z0-9]{6,40}$/, 'not a run id (run-<letters and digits>)');
 
+/** The prefix of a run directory being deleted: renamed first, so the run vanishes at once. */
+const TRASH = '.deleted-';
+
 /** A change of the runs: a run's new view, or a run that is gone. */
 export type RunChange = { type: 'run'; view: RunView } | { type: 'deleted'; id: string };
 
@@ -46,6 +49,10 @@ export class RunStore {
   static async open(options: RunStoreOptions): Promise<RunStore> {
     const store = new RunStore(options);
     mkdirSync(store.dir, { recursive: true, mode: 0o700 });
+    // What a deletion interrupted by a crash left behind (it was already gone from the list).
+    for (const name of await readdir(store.dir)) {
+      if (name.startsWith(TRASH)) await rm(join(store.dir, name), { recursive: true, force: true });
+    }
     await store.#scan();
     void store.#follow(options.pollMs);
     return store;
@@ -110,7 +117,7 @@ export class RunStore {
       );
     }
     entry.watch?.abort();
-    const trash = join(this.dir, `.deleted-${id}-${randomBytes(4).toString('hex')}`);
+    const trash = join(this.dir, `${TRASH}${id}-${randomBytes(4).toString('hex')}`);
     await rename(this.path(id), trash).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error; // already gone
     });
