@@ -13,10 +13,10 @@ import { type Manifest, publishedPackages, root } from './workspace.js';
 // every published package, as `pnpm pack` makes it (so `publishConfig` and `workspace:` rewrites are what gets
 // checked). Any message from publint, suggestions included, fails the check.
 //
-// attw runs with the `node16` profile, which skips TypeScript's `node10` resolution (no Node version we
-// support resolves that way), and ignores `cjs-resolves-to-esm`: the packages are ESM-only and
-// `engines.node >= 20.19`, where `require()` of an ES module works. Every other attw problem, in node16 from
-// ESM, node16 from CJS and bundler resolution, fails the check.
+// attw runs with its `esm-only` profile: the packages are ESM-only, so the resolutions it skips are `node10`
+// (no Node version we support resolves that way) and `node16-cjs` (a CommonJS importer gets the ES module
+// through `require(esm)`, Node >= 20.19, typed by TypeScript >= 5.8 under NodeNext). Every other attw problem,
+// in node16 from ESM and bundler resolution, fails the check.
 const attwBin = join(
   dirname(createRequire(import.meta.url).resolve('@arethetypeswrong/cli/package.json')),
   'dist/index.js',
@@ -64,9 +64,7 @@ try {
         attwBin,
         tarball,
         '--profile',
-        'node16',
-        '--ignore-rules',
-        'cjs-resolves-to-esm',
+        'esm-only',
         '--format',
         'table-flipped',
         '--no-color',
