@@ -60,16 +60,7 @@ try {
     });
     const attw = await exec(
       process.execPath,
-      [
-        attwBin,
-        tarball,
-        '--profile',
-        'esm-only',
-        '--format',
-        'table-flipped',
-        '--no-color',
-        '--no-emoji',
-      ],
+      [attwBin, tarball, '--profile', 'esm-only', '--format', 'table-flipped', '--no-color', '--no-emoji'],
       { cwd: root },
     );
     const rules = packageProblems(pkg, await unpack(tarball), rootEngines.node);
