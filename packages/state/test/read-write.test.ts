@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cleanStaleTemps, readState, StateError, writeState, writeStateSync } from '@fipc/state';
-import { tempDir } from '@fipc/test-utils';
+import { runTs, tempDir } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
@@ -15,6 +16,19 @@ async function failure(promise: Promise<unknown>): Promise<StateError> {
 }
 
 describe('writeState', () => {
+  it("names the instance after the resolved directory of a bare relative file (never '.')", async () => {
+    const dir = join(tempDir(), 'job-9');
+    mkdirSync(dir);
+    const writer = fileURLToPath(new URL('fixtures/relative-writer.ts', import.meta.url));
+    const { stdout } = await runTs(writer, ['rel.json'], { cwd: dir });
+    const [written, writtenSync] = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect([written.instance_id, writtenSync.instance_id]).toEqual(['job-9', 'job-9']);
+    expect(JSON.parse(readFileSync(join(dir, 'rel.json'), 'utf8')).instance_id).toBe('job-9');
+  });
+
   it('writes instance_id and updated_at beside the fields, compact JSON with a final newline, mode 0600', async () => {
     const dir = join(tempDir(), 'run-42');
     mkdirSync(dir);
