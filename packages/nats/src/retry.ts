@@ -20,3 +20,9 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     await delay(ms, undefined, { signal });
   } catch {}
 }
+
+/**
+ * How long a JetStream request may wait for its answer. A healthy server answers in about a millisecond; a
+ * request lost in a server restart is retried after this (its outcome is re-read, never assumed).
+ */
+export const REQUEST_TIMEOUT_MS = 2000;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ChangeHints, DEFAULT_POLL_MS, positiveMs } from '@fipc/core';
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Disconnects } from './disconnects.js';
 import { NatsBridgeError } from './errors.js';
 import {
   type BatchPosition,
@@ -14,7 +15,7 @@ import {
 import { LogFollower } from './log-follower.js';
 import { bridgeError, isPermanent, isWrongLastSequence } from './nats-errors.js';
 import { type BridgeOptions, byteCount, checkBridgeOptions } from './options.js';
-import { Backoff } from './retry.js';
+import { Backoff, REQUEST_TIMEOUT_MS } from './retry.js';
 
 /**
  * Options of {@link shipEvents}.
@@ -95,6 +96,7 @@ class Shipper {
   #cursor: Cursor | undefined;
   /** The last message this process stored: another epoch appearing after it is another shipper. */
   #mine: Shipped | undefined;
+  #disconnects!: Disconnects;
 
   constructor(path: string, options: ShipEventsOptions) {
     this.#log = new LogFollower(path);
@@ -108,13 +110,14 @@ class Shipper {
       1,
       64 * 1024 * 1024,
     );
-    this.#js = jetstream(options.nc);
+    this.#js = jetstream(options.nc, { timeout: REQUEST_TIMEOUT_MS });
   }
 
   async run(): Promise<void> {
     const { signal, nc } = this.#options;
     const hints = new ChangeHints(this.#log.path, this.#pollMs, signal);
     const backoff = new Backoff();
+    this.#disconnects = new Disconnects(nc);
     try {
       while (!signal?.aborted) {
         try {
@@ -130,6 +133,7 @@ class Shipper {
       }
     } finally {
       hints.close();
+      this.#disconnects.close();
       await this.#log.close();
     }
   }
@@ -161,11 +165,13 @@ class Shipper {
       return this.#reopenIfReplaced();
     }
     const position = { epoch, offset, nextOffset: batch.nextOffset };
-    const ack = await this.#js.publish(this.#target.subject, batch.data, {
-      headers: batchHeaders(position),
-      msgID: batchMessageId(this.#target.token, position),
-      expect: { lastSubjectSequence: cursor.seq },
-    });
+    const ack = await this.#disconnects.race(
+      this.#js.publish(this.#target.subject, batch.data, {
+        headers: batchHeaders(position),
+        msgID: batchMessageId(this.#target.token, position),
+        expect: { lastSubjectSequence: cursor.seq },
+      }),
+    );
     const shipped = { ...position, lines: batch.lines, seq: ack.seq };
     this.#cursor = shipped;
     this.#mine = shipped;
@@ -185,9 +191,11 @@ class Shipper {
 
   async #lastShipped(): Promise<Cursor> {
     const { stream, prefix, subject } = this.#target;
-    this.#jsm ??= await jetstreamManager(this.#options.nc, { checkAPI: false });
+    this.#jsm ??= await jetstreamManager(this.#options.nc, { checkAPI: false, timeout: REQUEST_TIMEOUT_MS });
     await ensureEventsStream(this.#jsm, stream, prefix);
-    const last = await this.#jsm.streams.getMessage(stream, { last_by_subj: subject });
+    const last = await this.#disconnects.race(
+      this.#jsm.streams.getMessage(stream, { last_by_subj: subject }),
+    );
     if (!last) return { seq: 0 };
     const position = readBatchHeaders(last.header);
     if (!position)

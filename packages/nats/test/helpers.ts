@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { readEpoch } from '@fipc/core';
 import { readEvents } from '@fipc/events';
 import { waitFor } from '@fipc/test-utils';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { onTestFinished } from 'vitest';
 import { connectNats } from '../src/index.js';
@@ -50,4 +51,37 @@ export async function waitForCopy(source: string, copy: string, timeoutMs = 30_0
     intervalMs: 20,
     what: `${copy} to equal ${source} (${size(copy)} of ${size(source)} bytes)`,
   });
+}
+
+/** The byte ranges the stream holds for an instance's subject, in order, with their epochs. */
+export async function streamRanges(
+  nc: NatsConnection,
+  subject: string,
+  stream = 'FIPC_EVENTS',
+): Promise<{ epoch: string; offset: number; nextOffset: number; seq: number }[]> {
+  const jsm = await jetstreamManager(nc);
+  const ranges = [];
+  for (let seq = 1; ; ) {
+    // MSG.GET takes next_by_subj since 2.9; the client's type only lists seq and last_by_subj.
+    const query = { next_by_subj: subject, seq } as unknown as { seq: number };
+    const message = await jsm.streams.getMessage(stream, query);
+    if (!message) return ranges;
+    ranges.push({
+      epoch: message.header.get('Fipc-Epoch'),
+      offset: Number(message.header.get('Fipc-Offset')),
+      nextOffset: Number(message.header.get('Fipc-Next-Offset')),
+      seq: message.seq,
+    });
+    seq = message.seq + 1;
+  }
+}
+
+/** Whether `ranges` cover `[0, size)` once each, in order: every record in the stream exactly once. */
+export function exactlyOnce(ranges: { offset: number; nextOffset: number }[], size: number): boolean {
+  let end = 0;
+  for (const { offset, nextOffset } of ranges) {
+    if (offset !== end) return false;
+    end = nextOffset;
+  }
+  return end === size;
 }
