@@ -13,5 +13,21 @@ export {
 } from './events-stream.js';
 export { type MirrorEventsOptions, mirrorEvents } from './mirror-events.js';
 export type { BridgeOptions } from './options.js';
+export { type Answer, awaitResponse, type PendingAnswer, type RequestOptions, request } from './request.js';
+export type { NatsRequestRecord, NatsResponseRecord } from './request-records.js';
+export {
+  DEFAULT_REQUESTS_PREFIX,
+  DEFAULT_REQUESTS_STREAM,
+  DEFAULT_RESPONSES_BUCKET,
+  type RequestsStreamOptions,
+} from './requests-stream.js';
+export { cancelRequest, type RespondOptions, respond } from './respond.js';
+export {
+  type RequestContext,
+  type RequestHandler,
+  type ServeOptions,
+  type ServeSummary,
+  serveRequests,
+} from './serve.js';
 export { type ShipEventsOptions, type Shipped, shipEvents } from './ship-events.js';
 export { idOfToken, subjectToken } from './subjects.js';
