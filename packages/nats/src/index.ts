@@ -12,6 +12,7 @@ export {
   type EventsStreamOptions,
 } from './events-stream.js';
 export { type MirrorEventsOptions, mirrorEvents } from './mirror-events.js';
+export { type MirrorStateOptions, mirrorState } from './mirror-state.js';
 export type { BridgeOptions } from './options.js';
 export { type Answer, awaitResponse, type PendingAnswer, type RequestOptions, request } from './request.js';
 export type { NatsRequestRecord, NatsResponseRecord } from './request-records.js';
@@ -30,4 +31,6 @@ export {
   serveRequests,
 } from './serve.js';
 export { type ShipEventsOptions, type Shipped, shipEvents } from './ship-events.js';
+export { type ShipStateOptions, shipState } from './ship-state.js';
+export { DEFAULT_STATE_BUCKET, type StateBucketOptions } from './state-bucket.js';
 export { idOfToken, subjectToken } from './subjects.js';
