@@ -2,15 +2,14 @@ import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { spawnTs, tempDir } from '@fipc/test-utils';
+import { NatsServer, natsSkipReason, spawnTs, tempDir } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
 import { mirrorEvents, subjectToken } from '../src/index.js';
 import { connection, exactlyOnce, recordLine, sseIds, streamRanges, waitForCopy } from './helpers.js';
-import { NatsServer, skipReason } from './nats-server.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url));
 
-describe.skipIf(skipReason)('exactly once across kill -9', () => {
+describe.skipIf(natsSkipReason())('exactly once across kill -9', () => {
   it('ships 10,000 records while the shipper is killed 5 times and the server 3 times: a byte-identical mirror, the same SSE ids, each record once in the stream', async () => {
     const server = await NatsServer.start();
     const dir = tempDir();

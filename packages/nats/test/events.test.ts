@@ -1,13 +1,12 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, waitFor } from '@fipc/test-utils';
+import { NatsServer, natsSkipReason, tempDir, waitFor } from '@fipc/test-utils';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import { mirrorEvents, NatsBridgeError, type Shipped, shipEvents } from '../src/index.js';
 import { connection, recordLine, sseIds, waitForCopy } from './helpers.js';
-import { NatsServer, skipReason } from './nats-server.js';
 
-describe.skipIf(skipReason)('shipEvents + mirrorEvents', () => {
+describe.skipIf(natsSkipReason())('shipEvents + mirrorEvents', () => {
   it('mirrors a growing log byte-identical, with the same SSE ids, in batches when behind', async () => {
     const server = await NatsServer.start();
     const nc = await connection(server.url);

@@ -3,15 +3,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type TailReset, tailEvents } from '@fipc/events';
-import { spawnTs, tempDir, waitFor } from '@fipc/test-utils';
+import { NatsServer, natsSkipReason, spawnTs, tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
 import { mirrorEvents, type Shipped, shipEvents } from '../src/index.js';
 import { connection, recordLine, sseIds, waitForCopy } from './helpers.js';
-import { NatsServer, skipReason } from './nats-server.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url));
 
-describe.skipIf(skipReason)('mirrorEvents', () => {
+describe.skipIf(natsSkipReason())('mirrorEvents', () => {
   it('resumes after kill -9 mid-stream to identical bytes and ids', async () => {
     const server = await NatsServer.start();
     const nc = await connection(server.url);

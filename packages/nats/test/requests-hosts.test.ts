@@ -1,15 +1,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnTs, tempDir } from '@fipc/test-utils';
+import { NatsServer, natsSkipReason, spawnTs, tempDir } from '@fipc/test-utils';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import { connection } from './helpers.js';
-import { NatsServer, skipReason } from './nats-server.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url));
 
-describe.skipIf(skipReason)('requests across hosts', () => {
+describe.skipIf(natsSkipReason())('requests across hosts', () => {
   it('4 requesters x 200 requests on two hosts, 3 responders, one killed with -9 holding claims: each request settled exactly once', async () => {
     const server = await NatsServer.start();
     const root = tempDir();

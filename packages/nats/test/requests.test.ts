@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StandardSchemaV1 } from '@fipc/core';
+import { NatsServer, natsSkipReason } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   awaitResponse,
@@ -11,7 +12,6 @@ import {
   serveRequests,
 } from '../src/index.js';
 import { connection } from './helpers.js';
-import { NatsServer, skipReason } from './nats-server.js';
 
 const code = (promise: Promise<unknown>) =>
   promise.then(
@@ -31,7 +31,7 @@ const Approval: StandardSchemaV1<unknown, { approved: boolean }> = {
   },
 };
 
-describe.skipIf(skipReason)('requests over NATS', () => {
+describe.skipIf(natsSkipReason())('requests over NATS', () => {
   it('a responder answers; the first answer wins; a resumed id gets the same outcome', async () => {
     const server = await NatsServer.start();
     const nc = await connection(server.url);

@@ -2,13 +2,12 @@ import { existsSync, mkdirSync, readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeState } from '@fipc/state';
-import { tempDir, waitFor } from '@fipc/test-utils';
+import { NatsServer, natsSkipReason, tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
 import { mirrorState, shipState } from '../src/index.js';
 import { connection } from './helpers.js';
-import { NatsServer, skipReason } from './nats-server.js';
 
-describe.skipIf(skipReason)('shipState + mirrorState', () => {
+describe.skipIf(natsSkipReason())('shipState + mirrorState', () => {
   it('over 300 updates (and a server crash), every snapshot on the far side is one of the source, byte for byte, and the last is the last', async () => {
     const server = await NatsServer.start();
     const nc = await connection(server.url);

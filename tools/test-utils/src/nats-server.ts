@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, waitFor } from '@fipc/test-utils';
 import { onTestFinished } from 'vitest';
+import { tempDir, waitFor } from './fs.js';
 
 /** Where nats-server is: /usr/sbin (Debian's package) or the PATH; undefined when it is not installed. */
 export function natsServerBinary(): string | undefined {
@@ -10,13 +10,16 @@ export function natsServerBinary(): string | undefined {
   return dirs.map((dir) => join(dir, 'nats-server')).find((path) => existsSync(path));
 }
 
-/** The reason to skip a suite that needs a real server, printed once; undefined when there is one. */
-export const skipReason: string | undefined = (() => {
+let warned = false;
+
+/** The reason to skip a suite that needs a real server (printed once), or undefined when there is one. */
+export function natsSkipReason(): string | undefined {
   if (natsServerBinary()) return undefined;
   const reason = 'nats-server is not installed (apt-get install nats-server): skipping the NATS tests';
-  console.warn(reason);
+  if (!warned) console.warn(reason);
+  warned = true;
   return reason;
-})();
+}
 
 /**
  * A real nats-server with JetStream, on an ephemeral port of 127.0.0.1 and a temp store, stopped when the
