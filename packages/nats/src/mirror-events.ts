@@ -19,7 +19,7 @@ import { checkpointPath, readCheckpoint, writeCheckpoint } from './mirror-checkp
 import { MirrorFile } from './mirror-file.js';
 import { bridgeError, isPermanent } from './nats-errors.js';
 import { type BridgeOptions, checkBridgeOptions } from './options.js';
-import { Backoff } from './retry.js';
+import { Backoff, REQUEST_TIMEOUT_MS } from './retry.js';
 
 /**
  * Options of {@link mirrorEvents}.
@@ -105,7 +105,7 @@ class Mirror {
     try {
       while (!signal?.aborted) {
         try {
-          const jsm = await jetstreamManager(nc, { checkAPI: false });
+          const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: REQUEST_TIMEOUT_MS });
           if (!started) await this.#start(jsm);
           started = true;
           await this.#consume();
@@ -132,11 +132,14 @@ class Mirror {
 
   async #consume(): Promise<void> {
     const { stream, subject } = this.#target;
-    const consumer = await jetstream(this.#options.nc).consumers.get(stream, {
-      filter_subjects: subject,
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: this.#seq + 1,
-    });
+    const consumer = await jetstream(this.#options.nc, { timeout: REQUEST_TIMEOUT_MS }).consumers.get(
+      stream,
+      {
+        filter_subjects: subject,
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: this.#seq + 1,
+      },
+    );
     const messages = await consumer.consume({ expires: PULL_EXPIRES_MS });
     const off = onAbort(this.#options.signal, () => messages.stop());
     try {
