@@ -30,11 +30,12 @@ export class NatsServer {
   port = -1;
   #child: ChildProcess | undefined;
 
-  private constructor(dir: string) {
+  /** A server keeping its ports file and store in `dir` (not started yet); outside tests, stop it yourself. */
+  constructor(dir: string) {
     this.dir = dir;
   }
 
-  /** Starts a server for the current test. */
+  /** Starts a server for the current test, stopped when the test finishes. */
   static async start(): Promise<NatsServer> {
     const server = new NatsServer(tempDir('fipc-nats-'));
     onTestFinished(() => server.stop());
