@@ -153,11 +153,20 @@ class Mirror {
     }
   }
 
+  /** Applies a message; the sequence advances only past a message applied or skipped, never a refused one. */
   #apply(message: JsMsg): void {
+    const written = this.#write(message);
+    this.#seq = message.seq;
+    if (!written) return;
+    this.#options.onMirrored?.({ ...written, seq: message.seq });
+    this.#checkpoint(false);
+  }
+
+  /** Writes what the copy lacks of `message`: its position when bytes were written, else undefined. */
+  #write(message: JsMsg): BatchPosition | undefined {
     const file = this.#file!;
     const { data, seq } = message;
     const position = readBatchHeaders(message.headers);
-    this.#seq = seq;
     if (
       !position ||
       data.length !== position.nextOffset - position.offset ||
@@ -168,11 +177,11 @@ class Mirror {
         reason: `message ${seq} of ${this.#target.subject} is not a fipc batch`,
         path: this.#path,
       });
-      return;
+      return undefined;
     }
     const catchUp = this.#catchUp;
     if (catchUp && seq >= catchUp.until) this.#catchUp = undefined;
-    if (catchUp && seq <= catchUp.until && position.epoch !== catchUp.epoch) return;
+    if (catchUp && seq <= catchUp.until && position.epoch !== catchUp.epoch) return undefined;
     if (position.epoch !== file.epoch) {
       if (position.offset !== 0) throw this.#hole(position, seq);
       const previousEpoch = file.epoch;
@@ -190,9 +199,8 @@ class Mirror {
         );
       }
       file.append(have > 0 ? data.subarray(have) : data);
-    } else return;
-    this.#options.onMirrored?.({ ...position, seq });
-    this.#checkpoint(false);
+    } else return undefined;
+    return position;
   }
 
   #hole(position: BatchPosition, seq: number): NatsBridgeError {

@@ -5,6 +5,7 @@ import {
   durabilityOption,
   type FipcError,
   type OnSkip,
+  onAbort,
   positiveMs,
   readRegularFileSync,
 } from '@fipc/core';
@@ -59,6 +60,9 @@ export async function mirrorState(destPath: string, options: MirrorStateOptions)
   const wake = new Wake();
   const disconnects = new Disconnects(nc);
   const backoff = new Backoff();
+  // Stops the watch when the loop ends for any reason, not only when `signal` aborts.
+  const stop = new AbortController();
+  const offAbort = onAbort(signal, () => stop.abort());
   let written = current(path);
   let kv: KV | undefined;
   let watching: Promise<void> | undefined;
@@ -66,7 +70,7 @@ export async function mirrorState(destPath: string, options: MirrorStateOptions)
     while (!signal?.aborted) {
       try {
         kv ??= await disconnects.race(openStateBucket(nc, options));
-        watching ??= watch(kv, key, wake, signal).finally(() => {
+        watching ??= watch(kv, key, wake, stop.signal).finally(() => {
           watching = undefined;
         });
         const entry = await disconnects.race(kv.get(key));
@@ -90,6 +94,8 @@ export async function mirrorState(destPath: string, options: MirrorStateOptions)
       }
     }
   } finally {
+    offAbort();
+    stop.abort();
     disconnects.close();
     await watching;
   }

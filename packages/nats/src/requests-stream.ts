@@ -49,6 +49,8 @@ export interface RequestsTarget {
   bucket: string;
   retentionMs: number;
   instance: string;
+  /** The subject prefix: the stream captures `<prefix>.>`. */
+  prefix: string;
   /** All the instance's requests: `<prefix>.<instance>.>`. */
   filter: string;
   subject(id: string): string;
@@ -63,6 +65,7 @@ export function requestsTarget(instanceId: string, options: RequestsStreamOption
     bucket: options.bucket ?? DEFAULT_RESPONSES_BUCKET,
     retentionMs: positiveMs('retentionMs', options.retentionMs, DEFAULT_RETENTION_MS),
     instance,
+    prefix,
     filter: `${prefix}.${instance}.>`,
     subject: (id) => `${prefix}.${instance}.${subjectToken(id)}`,
     key: (id) => `${instance}.${subjectToken(id)}`,
@@ -98,7 +101,7 @@ async function open(nc: NatsConnection, target: RequestsTarget): Promise<Request
   const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: REQUEST_TIMEOUT_MS });
   await ensureStream(jsm, {
     name: target.stream,
-    subjects: [target.filter.replace(/\.[^.]+\.>$/, '.>')],
+    subjects: [`${target.prefix}.>`],
     storage: StorageType.File,
     max_msgs_per_subject: 1,
     discard: DiscardPolicy.New,
