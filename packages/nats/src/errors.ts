@@ -72,6 +72,7 @@ export interface NatsBridgeErrorOptions extends FipcErrorOptions {
  * }
  */
 export class NatsBridgeError extends FipcError<NatsBridgeErrorCode> {
+  /** Always `'NatsBridgeError'`. */
   override name = 'NatsBridgeError';
   /** The request concerned, when there is one. */
   readonly requestId: string | undefined;

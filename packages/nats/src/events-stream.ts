@@ -16,9 +16,19 @@ export interface EventsStreamOptions {
   subjectPrefix?: string;
 }
 
-/** The default stream of the event logs. */
+/**
+ * The default stream of the event logs.
+ *
+ * @example
+ * const info = await jsm.streams.info(DEFAULT_EVENTS_STREAM);
+ */
 export const DEFAULT_EVENTS_STREAM = 'FIPC_EVENTS';
-/** The default prefix of the event logs' subjects. */
+/**
+ * The default prefix of the event logs' subjects.
+ *
+ * @example
+ * nc.subscribe(`${DEFAULT_EVENTS_PREFIX}.>`); // every shipped record, live (core NATS)
+ */
 export const DEFAULT_EVENTS_PREFIX = 'fipc.events';
 
 /** The headers of a batch message (PROTOCOL.md 6.2). */
@@ -26,10 +36,19 @@ export const EPOCH_HEADER = 'Fipc-Epoch';
 export const OFFSET_HEADER = 'Fipc-Offset';
 export const NEXT_OFFSET_HEADER = 'Fipc-Next-Offset';
 
-/** A batch: the raw bytes of contiguous whole lines of one log, `[offset, nextOffset)`. */
+/**
+ * Where a message's bytes sit in the log: contiguous whole lines `[offset, nextOffset)` of the log of `epoch`.
+ *
+ * @example
+ * const position: BatchPosition = { epoch: '3f2a9c0d11be', offset: 0, nextOffset: 5120 };
+ * const lastSseId = `${position.epoch}-${position.nextOffset}`;
+ */
 export interface BatchPosition {
+  /** The log's epoch (PROTOCOL.md 5.1). */
   epoch: string;
+  /** Byte offset of the first line. */
   offset: number;
+  /** Byte offset just past the last line's newline: the SSE id of the last record is `<epoch>-<nextOffset>`. */
   nextOffset: number;
 }
 

@@ -14,8 +14,9 @@ export {
 export { type MirrorEventsOptions, mirrorEvents } from './mirror-events.js';
 export { type MirrorStateOptions, mirrorState } from './mirror-state.js';
 export type { BridgeOptions } from './options.js';
-export { type Answer, awaitResponse, type PendingAnswer, type RequestOptions, request } from './request.js';
-export type { NatsRequestRecord, NatsResponseRecord } from './request-records.js';
+export { awaitResponse, type PendingAnswer, type RequestOptions, request } from './request.js';
+export type { Answer } from './request-outcome.js';
+export type { NatsRequestRecord, NatsResponseRecord, ProcessInfo } from './request-records.js';
 export {
   DEFAULT_REQUESTS_PREFIX,
   DEFAULT_REQUESTS_STREAM,

@@ -15,15 +15,33 @@ import { type HandlerErrorInfo, NatsBridgeError } from './errors.js';
  * const record: NatsRequestRecord = { request_id: 'q1', schema: {}, requested_at: new Date().toISOString(), response: null };
  */
 export interface NatsRequestRecord {
+  /** The request id. */
   request_id: string;
   /** JSON Schema (2020-12) of the expected answer; `{}` accepts anything. */
   schema: Record<string, unknown> | boolean;
+  /** ISO 8601, when it was asked. */
   requested_at: string;
+  /** Always `null` (the original's template has it). */
   response: null;
+  /** The question. */
   payload?: unknown;
   /** ISO 8601; from this instant on the request is expired. `null` or absent: never. */
   expires_at?: string | null;
-  requester?: { pid: number; host: string };
+  /** The process that asked. */
+  requester?: ProcessInfo;
+}
+
+/**
+ * A process on a host, as requests and outcomes name their writers.
+ *
+ * @example
+ * const who: ProcessInfo = { pid: 4242, host: 'worker-1' };
+ */
+export interface ProcessInfo {
+  /** Process id. */
+  pid: number;
+  /** `os.hostname()`. */
+  host: string;
 }
 
 /**
@@ -33,13 +51,20 @@ export interface NatsRequestRecord {
  * const outcome: NatsResponseRecord = { status: 'answered', payload: { approved: true } };
  */
 export interface NatsResponseRecord {
+  /** How the request ended. */
   status: 'answered' | 'cancelled' | 'expired';
+  /** `answered`: the answer (exactly one of `payload` and `error`). */
   payload?: unknown;
+  /** `answered`: the handler failed. */
   error?: HandlerErrorInfo;
+  /** `cancelled`: why. */
   reason?: string;
+  /** The request this outcome ends. */
   request_id?: string;
+  /** ISO 8601, when the outcome was written. */
   finished_at?: string;
-  responder?: { pid: number; host: string };
+  /** Who wrote it. */
+  responder?: ProcessInfo;
 }
 
 export const processInfo = () => ({ pid: process.pid, host: hostname() });

@@ -1,24 +1,18 @@
-import { DEFAULT_POLL_MS, formatIssues, positiveMs, type StandardSchemaV1, validate } from '@fipc/core';
+import { DEFAULT_POLL_MS, positiveMs, type StandardSchemaV1 } from '@fipc/core';
 import { NatsBridgeError } from './errors.js';
 import { isWrongLastSequence } from './nats-errors.js';
 import { type BridgeOptions, byteCount, checkBridgeOptions } from './options.js';
 import { publishOutcome, type WaitEnd, waitOutcome } from './outcomes.js';
 import { requestId } from './request-ids.js';
+import { type Answer, handlesOf, natsFailure, settle, storedRequest } from './request-outcome.js';
 import {
-  decodeRequest,
   encodeRecord,
   jsonSchemaOf,
   type NatsRequestRecord,
   type NatsResponseRecord,
   processInfo,
 } from './request-records.js';
-import {
-  type RequestsHandles,
-  type RequestsStreamOptions,
-  type RequestsTarget,
-  requestsHandles,
-  requestsTarget,
-} from './requests-stream.js';
+import { type RequestsHandles, type RequestsStreamOptions, requestsTarget } from './requests-stream.js';
 
 /**
  * Options of {@link request} and {@link awaitResponse}.
@@ -42,21 +36,16 @@ export interface RequestOptions<S extends StandardSchemaV1 | undefined = undefin
 }
 
 /**
- * The answer's type: the schema's output, else unknown.
- *
- * @example
- * const answer: Answer<typeof schema> = await request(payload, { nc, instanceId, schema });
- */
-export type Answer<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : unknown;
-
-/**
  * What {@link request} returns: the answer's Promise, carrying the request's id.
  *
  * @example
  * const pending: PendingAnswer<unknown> = request({ question: 'Deploy?' }, { nc, instanceId: 'run-1' });
  * console.log(pending.id);
  */
-export type PendingAnswer<T> = Promise<T> & { id: string };
+export type PendingAnswer<T> = Promise<T> & {
+  /** The request's id, given or generated: what `awaitResponse` takes after a restart. */
+  id: string;
+};
 
 const MAX_BYTES = 1024 * 1024;
 
@@ -209,63 +198,3 @@ async function wait<S extends StandardSchemaV1 | undefined>(
   }
   return settle(end, id, options.schema);
 }
-
-async function settle<S extends StandardSchemaV1 | undefined>(
-  outcome: NatsResponseRecord,
-  id: string,
-  schema: S | undefined,
-): Promise<Answer<S>> {
-  const requestId = id;
-  if (outcome.status === 'cancelled')
-    throw new NatsBridgeError(
-      'REQUEST_CANCELLED',
-      `request ${id} was cancelled${outcome.reason ? `: ${outcome.reason}` : ''}`,
-      { requestId },
-    );
-  if (outcome.status === 'expired')
-    throw new NatsBridgeError('TIMEOUT', `request ${id} expired`, { requestId });
-  if (outcome.error) {
-    throw new NatsBridgeError('RESPONDER_ERROR', `the responder failed: ${outcome.error.message}`, {
-      requestId,
-      responseError: outcome.error,
-    });
-  }
-  if (!schema) return outcome.payload as Answer<S>;
-  const result = await validate(schema, outcome.payload);
-  if (result.issues) {
-    throw new NatsBridgeError(
-      'SCHEMA_MISMATCH',
-      `the answer to ${id} does not match the schema: ${formatIssues(result.issues)}`,
-      {
-        requestId,
-      },
-    );
-  }
-  return result.value as Answer<S>;
-}
-
-export async function handlesOf(options: BridgeOptions, target: RequestsTarget): Promise<RequestsHandles> {
-  try {
-    return await requestsHandles(options.nc, target);
-  } catch (error) {
-    throw natsFailure(error);
-  }
-}
-
-/** The request `id` as the stream holds it, if it does. */
-export async function storedRequest(
-  { jsm }: RequestsHandles,
-  target: RequestsTarget,
-  id: string,
-): Promise<NatsRequestRecord | undefined> {
-  const message = await jsm.streams.getMessage(target.stream, { last_by_subj: target.subject(id) });
-  return message ? decodeRequest(message.data) : undefined;
-}
-
-export const natsFailure = (error: unknown, requestId?: string) =>
-  error instanceof NatsBridgeError
-    ? error
-    : new NatsBridgeError('NATS_ERROR', `request failed: ${(error as Error)?.message ?? error}`, {
-        cause: error,
-        requestId,
-      });

@@ -35,11 +35,26 @@ export interface RequestsStreamOptions {
   retentionMs?: number;
 }
 
-/** The default stream of requests. */
+/**
+ * The default stream of requests.
+ *
+ * @example
+ * const info = await jsm.streams.info(DEFAULT_REQUESTS_STREAM);
+ */
 export const DEFAULT_REQUESTS_STREAM = 'FIPC_REQUESTS';
-/** The default prefix of request subjects. */
+/**
+ * The default prefix of request subjects.
+ *
+ * @example
+ * const subject = `${DEFAULT_REQUESTS_PREFIX}.${subjectToken('run-1')}.${subjectToken('q1')}`;
+ */
 export const DEFAULT_REQUESTS_PREFIX = 'fipc.requests';
-/** The default bucket of outcomes. */
+/**
+ * The default bucket of outcomes.
+ *
+ * @example
+ * const outcomes = await new Kvm(nc).open(DEFAULT_RESPONSES_BUCKET);
+ */
 export const DEFAULT_RESPONSES_BUCKET = 'fipc-responses';
 const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 

@@ -1,8 +1,8 @@
 import { NatsBridgeError } from './errors.js';
 import { type BridgeOptions, byteCount, checkBridgeOptions } from './options.js';
 import { publishOutcome } from './outcomes.js';
-import { handlesOf, natsFailure, storedRequest } from './request.js';
 import { requestId } from './request-ids.js';
+import { handlesOf, natsFailure, storedRequest } from './request-outcome.js';
 import { encodeRecord, isExpired, type NatsResponseRecord, processInfo, refusal } from './request-records.js';
 import { type RequestsStreamOptions, requestsTarget } from './requests-stream.js';
 

@@ -1,13 +1,6 @@
 import { type OnSkip, onAbort, positiveMs } from '@fipc/core';
-import {
-  AckPolicy,
-  type Consumer,
-  DeliverPolicy,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  type JetStreamManager,
-  type JsMsg,
-} from '@nats-io/jetstream';
+import type { JsMsg } from '@nats-io/jetstream';
+import { claimsConsumer } from './claims.js';
 import { NatsBridgeError } from './errors.js';
 import { bridgeError, isPermanent } from './nats-errors.js';
 import { type BridgeOptions, byteCount, checkBridgeOptions } from './options.js';
@@ -91,8 +84,6 @@ export interface ServeSummary {
   failed: number;
 }
 
-const consumerName = (target: RequestsTarget) => `fipc-serve-${target.instance}`;
-
 /**
  * Serves an instance's requests from any number of hosts until `signal` aborts, with the guarantees of
  * `@fipc/requests` on one machine. The instance's requests are one durable pull consumer: a delivery is a
@@ -148,7 +139,9 @@ class Responder {
       while (!signal?.aborted) {
         try {
           const handles = await requestsHandles(nc, this.#target);
-          const consumer = await this.#consumer(handles);
+          const claims = await claimsConsumer(handles, this.#target, this.#leaseMs);
+          const consumer = claims.consumer;
+          this.#leaseMs = claims.leaseMs;
           while (!signal?.aborted) {
             if (this.#running.size >= this.#concurrency) {
               await Promise.race(this.#running);
@@ -174,36 +167,6 @@ class Responder {
       await Promise.allSettled(this.#running);
     }
     return this.#summary;
-  }
-
-  /** The instance's durable consumer, created with our lease if it does not exist; its lease is ours then. */
-  async #consumer({ js, jsm }: RequestsHandles): Promise<Consumer> {
-    const { stream } = this.#target;
-    const name = consumerName(this.#target);
-    const info = await this.#consumerInfo(jsm, stream, name);
-    this.#leaseMs = info.config.ack_wait ? info.config.ack_wait / 1_000_000 : this.#leaseMs;
-    return js.consumers.get(stream, name);
-  }
-
-  async #consumerInfo(jsm: JetStreamManager, stream: string, name: string) {
-    try {
-      return await jsm.consumers.info(stream, name);
-    } catch (error) {
-      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound))
-        throw error;
-    }
-    try {
-      return await jsm.consumers.add(stream, {
-        durable_name: name,
-        ack_policy: AckPolicy.Explicit,
-        ack_wait: this.#leaseMs * 1_000_000,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: this.#target.filter,
-        max_deliver: -1,
-      });
-    } catch {
-      return await jsm.consumers.info(stream, name); // created by another responder meanwhile
-    }
   }
 
   #start(message: JsMsg, handles: RequestsHandles): void {

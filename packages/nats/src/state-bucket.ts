@@ -14,7 +14,12 @@ export interface StateBucketOptions {
   bucket?: string;
 }
 
-/** The default bucket of the state snapshots. */
+/**
+ * The default bucket of the state snapshots.
+ *
+ * @example
+ * const snapshot = await (await new Kvm(nc).open(DEFAULT_STATE_BUCKET)).get(subjectToken('run-1'));
+ */
 export const DEFAULT_STATE_BUCKET = 'fipc-state';
 
 export const openStateBucket = (nc: NatsConnection, options: StateBucketOptions): Promise<KV> =>
