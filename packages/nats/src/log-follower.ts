@@ -98,7 +98,7 @@ export class LogFollower {
   async read(offset: number, maxBytes: number, maxLineBytes: number): Promise<LineBatch | undefined> {
     const batch = await this.#scan(offset, maxBytes, maxLineBytes);
     if (batch.lines > 0 || batch.pending < maxBytes) return batch.lines > 0 ? batch : undefined;
-    const long = await this.#scan(offset, maxLineBytes + 1, maxLineBytes);
+    const long = await this.#scan(offset, maxLineBytes + 1, maxLineBytes, 1);
     if (long.lines === 0 && long.pending > maxLineBytes) this.#tooLarge(offset, maxLineBytes);
     return long.lines > 0 ? long : undefined;
   }
@@ -111,7 +111,7 @@ export class LogFollower {
     );
   }
 
-  async #scan(offset: number, window: number, maxLineBytes: number) {
+  async #scan(offset: number, window: number, maxLineBytes: number, maxLines = Number.POSITIVE_INFINITY) {
     const parts: Buffer[] = [];
     let end = offset;
     let lines = 0;
@@ -128,6 +128,7 @@ export class LogFollower {
       offset,
       scanner,
       (line, at) => {
+        if (lines >= maxLines) return;
         parts.push(Buffer.from(line), NEWLINE);
         end = at + line.length + 1;
         lines++;

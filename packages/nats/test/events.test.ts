@@ -68,4 +68,37 @@ describe.skipIf(natsSkipReason())('shipEvents + mirrorEvents', () => {
     expect(error.code).toBe('HOLE');
     expect(readFileSync(copy, 'utf8')).toBe(recordLine(instanceId, 1));
   });
+
+  it('sends a line longer than a batch alone, refuses one longer than a message (TOO_LARGE), and a log that lost shipped bytes (DIVERGED)', async () => {
+    const server = await NatsServer.start();
+    const nc = await connection(server.url);
+    const dir = tempDir();
+    const source = join(dir, 'events.jsonl');
+    const copy = join(dir, 'copy', 'events.jsonl');
+    const instanceId = 'big';
+    const big = recordLine(instanceId, 2, { blob: 'x'.repeat(200_000) });
+    writeFileSync(source, recordLine(instanceId, 1) + big + recordLine(instanceId, 3));
+    const controller = new AbortController();
+    const { signal } = controller;
+    const shipped: Shipped[] = [];
+    const shipping = shipEvents(source, { nc, instanceId, signal, onShipped: (s) => shipped.push(s) });
+    const mirroring = mirrorEvents(copy, { nc, instanceId, signal });
+    await waitForCopy(source, copy);
+    expect(shipped.some((s) => s.lines === 1 && s.nextOffset - s.offset === Buffer.byteLength(big))).toBe(
+      true,
+    );
+    appendFileSync(source, recordLine(instanceId, 4, { blob: 'y'.repeat(2 * 1024 * 1024) }));
+    const error = await shipping.catch((e) => e);
+    expect(error).toMatchObject({ name: 'NatsBridgeError', code: 'TOO_LARGE' });
+    controller.abort();
+    await mirroring;
+
+    // The log loses its last shipped records (truncated, same first line): refused, not shipped again.
+    const lines = readFileSync(source, 'utf8').split('\n');
+    writeFileSync(source, `${lines[0]}\n`);
+    const diverged = await shipEvents(source, { nc, instanceId, signal: AbortSignal.timeout(10_000) }).catch(
+      (e) => e,
+    );
+    expect(diverged).toMatchObject({ code: 'DIVERGED' });
+  });
 });
