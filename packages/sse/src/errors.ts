@@ -33,6 +33,7 @@ export type SseErrorCode =
  * }
  */
 export class SseError extends FipcError<SseErrorCode> {
+  /** Always `'SseError'`, so logs and `util.inspect` name the class. */
   override name = 'SseError';
 }
 
