@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { type Command, commandHelp, type Parsed } from './command.js';
 import { completion } from './commands/completion.js';
 import { emit } from './commands/emit.js';
+import { natsMirror, natsMirrorState, natsShip, natsShipState } from './commands/nats.js';
+import { natsForwardRequests, natsServeRequests } from './commands/nats-requests.js';
 import { pending, requestCommand, respondCommand } from './commands/requests.js';
 import { serve } from './commands/serve.js';
 import { stateGet, stateSet, stateWatch } from './commands/state.js';
@@ -28,7 +30,16 @@ export const commands: readonly Command[] = [
   pending,
   respondCommand,
   serve,
+<<<<<<< HEAD
   completion,
+=======
+  natsShip,
+  natsMirror,
+  natsShipState,
+  natsMirrorState,
+  natsServeRequests,
+  natsForwardRequests,
+>>>>>>> main
 ];
 
 const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];

@@ -35,6 +35,7 @@ export type SseErrorCode =
  * }
  */
 export class SseError extends FipcError<SseErrorCode> {
+  /** Always `'SseError'`, so logs and `util.inspect` name the class. */
   override name = 'SseError';
 }
 
