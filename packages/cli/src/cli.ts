@@ -30,16 +30,13 @@ export const commands: readonly Command[] = [
   pending,
   respondCommand,
   serve,
-<<<<<<< HEAD
-  completion,
-=======
   natsShip,
   natsMirror,
   natsShipState,
   natsMirrorState,
   natsServeRequests,
   natsForwardRequests,
->>>>>>> main
+  completion,
 ];
 
 const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];
