@@ -90,7 +90,7 @@ describe('user errors: one line on stderr, a distinct exit code, no stack trace'
     const { code } = await sh(`printf '{"from":"stdin"}' | fipc emit ${dir} note --data -`);
     expect(code).toBe(0);
     const { stdout } = await sh(`fipc tail ${dir} --json`);
-    expect(JSON.parse(stdout).data).toEqual({ from: 'stdin' });
+    expect(JSON.parse(stdout).record.data).toEqual({ from: 'stdin' });
   });
 
   it('reports a bad line in a log without failing', async () => {
