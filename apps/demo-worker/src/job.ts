@@ -116,7 +116,7 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
     };
     // The answer arrives as a file, so it reaches this process even if the server restarted in between.
     // Given the log, @fipc/requests records the question's life in it (input_requested, input_answered, ...).
-    const answer = request(dir, question, {
+    const answer = request(dir, 'approval', question, {
       id,
       schema: Approval,
       timeoutMs: approvalTimeoutMs,
