@@ -1,123 +1,241 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { RunFields, type RunState, runPaths } from '@fipc/demo-worker';
-import { readState } from '@fipc/state';
+import { ChangeHints } from '@fipc/core';
+import { RunFields, runPaths } from '@fipc/demo-worker';
+import { readState, watchState } from '@fipc/state';
 import { z } from 'zod';
+import { HttpError } from './http.js';
+import { FINAL, type RunEntry, type RunView, viewOf } from './run-view.js';
+import { describeExit, isWorkerAlive, readWorkerRecord, spawnWorker } from './workers.js';
 
 /** Run ids are made here and checked on every route: they become directory names. */
 export const RunId = z.string().regex(/^run-[a-z0-9]{6,40}$/, 'not a run id (run-<letters and digits>)');
 
-/** A run as the API shows it: its `state.json`, or what can be said before and after the worker wrote one. */
-export type RunView = { id: string } & (
-  | ({ status: RunState['status'] | 'lost' } & Omit<RunState, 'status'>)
-  | { status: 'starting' | 'unreadable'; message: string }
-);
+/** The prefix of a run directory being deleted: renamed first, so the run vanishes at once. */
+const TRASH = '.deleted-';
+
+/** A change of the runs: a run's new view, or a run that is gone. */
+export type RunChange = { type: 'run'; view: RunView } | { type: 'deleted'; id: string };
 
 export interface RunStoreOptions {
   dir: string;
-  /** The command that starts a worker; `--dir <run dir> --title <title>` is appended. */
+  /** The command that starts a worker; `--dir=<run dir> --title=<title>` is appended. */
   workerCommand: readonly string[];
+  /** How often the runs directory is rescanned and workers this server did not spawn are checked. */
+  pollMs: number;
 }
 
 /**
- * The runs directory: one sub-directory per run, each a worker's instance directory. Everything is read back
- * from the files, so a restarted server finds every run again, finished or still running.
+ * The runs directory, one sub-directory per run (a worker's instance directory), held in memory and kept current:
+ * each unfinished run's `state.json` is followed as it lands, each worker's liveness comes from its process
+ * (exit events for the workers this server spawned, a pid check for the others), and the directory is rescanned
+ * on change hints. Lookups never touch the disk; subscribers hear every change.
  */
 export class RunStore {
   readonly dir: string;
   readonly #command: readonly string[];
-  /** Workers this server process started and that have not exited yet. */
-  readonly #children = new Map<string, ChildProcess>();
+  readonly #entries = new Map<string, RunEntry>();
+  readonly #listeners = new Set<(change: RunChange) => void>();
+  readonly #closed = new AbortController();
 
-  constructor({ dir, workerCommand }: RunStoreOptions) {
-    this.dir = resolve(dir); // the worker's command line names it: /proc tells our workers apart by it
+  private constructor({ dir, workerCommand }: RunStoreOptions) {
+    this.dir = resolve(dir); // workers' command lines name it: the pid check tells our workers apart by it
     this.#command = workerCommand;
+  }
+
+  /** Reads every run once, then keeps them current until {@link close}. */
+  static async open(options: RunStoreOptions): Promise<RunStore> {
+    const store = new RunStore(options);
+    mkdirSync(store.dir, { recursive: true, mode: 0o700 });
+    // What a deletion interrupted by a crash left behind (it was already gone from the list).
+    for (const name of await readdir(store.dir)) {
+      if (name.startsWith(TRASH)) await rm(join(store.dir, name), { recursive: true, force: true });
+    }
+    await store.#scan();
+    void store.#follow(options.pollMs);
+    return store;
   }
 
   path(id: string): string {
     return join(this.dir, id);
   }
 
-  /** Makes the run's directory and spawns its worker, detached: workers outlive a server restart. */
-  async create(title: string): Promise<string> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const id = `run-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-    const dir = this.path(id);
-    await mkdir(dir, { mode: 0o700 });
-    const output = openSync(join(dir, 'worker.log'), 'a', 0o600);
-    try {
-      const [command = process.execPath, ...args] = this.#command;
-      const child = spawn(command, [...args, '--dir', dir, '--title', title], {
-        detached: true,
-        stdio: ['ignore', output, output],
-      });
-      this.#children.set(id, child);
-      child.on('exit', () => this.#children.delete(id)).on('error', () => this.#children.delete(id));
-      child.unref();
-    } finally {
-      closeSync(output);
-    }
-    return id;
-  }
-
   /** Every run, newest first. */
-  async list(): Promise<RunView[]> {
-    const names = await readdir(this.dir).catch((): string[] => []);
-    const ids = names
-      .filter((name) => RunId.safeParse(name).success)
+  list(): RunView[] {
+    return [...this.#entries.keys()]
       .sort()
-      .reverse();
-    return Promise.all(ids.map((id) => this.#view(id)));
+      .reverse()
+      .flatMap((id) => this.#entries.get(id)?.view ?? []);
   }
 
   /** One run, or `undefined` when there is no such run. */
-  async get(id: string): Promise<RunView | undefined> {
-    const names = await readdir(this.dir).catch((): string[] => []);
-    return names.includes(id) ? this.#view(id) : undefined;
+  get(id: string): RunView | undefined {
+    return this.#entries.get(id)?.view;
+  }
+
+  /** Calls `listener` with every change from now on; returns the function that stops it. */
+  subscribe(listener: (change: RunChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Makes the run's directory and spawns its worker. */
+  create(title: string): RunView {
+    const id = `run-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+    const dir = this.path(id);
+    mkdirSync(dir, { mode: 0o700 });
+    const { child, record } = spawnWorker(this.#command, dir, title);
+    const entry: RunEntry = { child, worker: record };
+    this.#entries.set(id, entry);
+    child.once('exit', (code, signal) => void this.#exited(id, describeExit(code, signal)));
+    child.once('error', (error) => void this.#exited(id, `could not start (${error.message})`));
+    child.unref();
+    void this.#watch(id, entry);
+    return this.#publish(id, entry);
   }
 
   /** Sends SIGTERM to the run's worker; false when no worker of that run is alive. */
-  cancel(id: string, view: RunView): boolean {
-    const pid = this.#children.get(id)?.pid ?? ('pid' in view ? view.pid : undefined);
-    if (pid === undefined || !this.#isWorker(pid, id)) return false;
+  cancel(id: string): boolean {
+    const entry = this.#entries.get(id);
+    const pid = entry?.child?.pid ?? entry?.view?.pid;
+    if (!entry || pid === undefined || !this.#alive(id, entry)) return false;
     process.kill(pid, 'SIGTERM');
     return true;
   }
 
-  async #view(id: string): Promise<RunView> {
-    let state: RunState;
-    try {
-      state = await readState(runPaths(this.path(id)).state, { schema: RunFields });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'NOT_FOUND') {
-        return { id, status: 'starting', message: 'Starting the worker' };
-      }
-      return { id, status: 'unreadable', message: `state.json: ${(error as Error).message}` };
+  /** Removes a run whose worker is not alive (409 otherwise): its directory vanishes at once, then is deleted. */
+  async delete(id: string): Promise<void> {
+    const entry = this.#entries.get(id);
+    if (!entry?.view) throw new HttpError(404, `no run "${id}"`);
+    if (this.#alive(id, entry)) {
+      const { status, pid } = entry.view;
+      throw new HttpError(
+        409,
+        `run ${id} is ${status} and its worker (pid ${pid}) is alive: cancel it first`,
+      );
     }
-    const ended = ['completed', 'cancelled', 'failed'].includes(state.status);
-    // A worker killed with -9 cannot write its last state: say so instead of showing it running forever.
-    const lost = !ended && !this.#children.has(id) && !this.#isWorker(state.pid, id);
-    return {
-      ...state,
-      id,
-      ...(lost ? { status: 'lost', message: 'The worker stopped without a word' } : {}),
-    };
+    entry.watch?.abort();
+    const trash = join(this.dir, `${TRASH}${id}-${randomBytes(4).toString('hex')}`);
+    await rename(this.path(id), trash).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error; // already gone
+    });
+    this.#remove(id);
+    await rm(trash, { recursive: true, force: true });
   }
 
-  /** Is `pid` alive and the worker of this run (not another process that got the same pid since)? */
-  #isWorker(pid: number, id: string): boolean {
+  /** Stops following the runs; workers go on. */
+  close(): void {
+    this.#closed.abort();
+    for (const entry of this.#entries.values()) entry.watch?.abort();
+    this.#listeners.clear();
+  }
+
+  /** Rescans the directory and checks the live workers this server did not spawn, on every hint or poll. */
+  async #follow(pollMs: number): Promise<void> {
+    const signal = this.#closed.signal;
+    const hints = new ChangeHints(this.dir, pollMs, signal, (name) => RunId.safeParse(name).success);
+    while (!signal.aborted) {
+      await hints.wait();
+      if (signal.aborted) break;
+      await this.#scan().catch((error: unknown) => console.error(`runs directory: ${error}`));
+      // A worker found dead stays dead (a new one would write a new state, which the watch sees).
+      for (const [id, entry] of this.#entries) {
+        if (!entry.child && entry.view?.live && !this.#alive(id, entry)) await this.#refresh(id, entry);
+      }
+    }
+  }
+
+  /** Adds the runs that appeared in the directory and drops those that vanished. */
+  async #scan(): Promise<void> {
+    const known = new Set(this.#entries.keys()); // a run created during the readdir is not "vanished"
+    const ids = new Set((await readdir(this.dir)).filter((name) => RunId.safeParse(name).success));
+    if (this.#closed.signal.aborted) return;
+    for (const id of known) if (!ids.has(id)) this.#remove(id);
+    const added = [...ids].filter((id) => !this.#entries.has(id));
+    const entries = added.map((id) => {
+      const entry: RunEntry = { worker: readWorkerRecord(this.path(id)) };
+      this.#entries.set(id, entry);
+      return entry;
+    });
+    await Promise.all(added.map((id, index) => this.#refresh(id, entries[index]!)));
+    added.forEach((id, index) => {
+      if (!FINAL.has(entries[index]!.state?.status ?? '')) void this.#watch(id, entries[index]!);
+    });
+  }
+
+  /** Follows the run's `state.json` as it lands, until the run reaches a final status. */
+  async #watch(id: string, entry: RunEntry): Promise<void> {
+    const controller = new AbortController();
+    entry.watch = controller;
+    const signal = AbortSignal.any([controller.signal, this.#closed.signal]);
     try {
-      process.kill(pid, 0);
+      for await (const state of watchState(runPaths(this.path(id)).state, { schema: RunFields, signal })) {
+        entry.state = state;
+        entry.problem = undefined;
+        this.#publish(id, entry);
+        if (FINAL.has(state.status)) break;
+      }
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+      entry.problem = `state.json: ${(error as Error).message}`;
+      this.#publish(id, entry);
+    } finally {
+      controller.abort();
     }
+  }
+
+  /** Our worker exited: read the state it left (it writes its final state before it exits), then say so. */
+  async #exited(id: string, how: string): Promise<void> {
+    const entry = this.#entries.get(id);
+    if (!entry || entry.exit) return;
+    entry.exit = how;
+    await this.#read(id, entry);
+    entry.child = undefined; // only now: until the last state is read, the run is not shown as lost
+    this.#publish(id, entry);
+  }
+
+  /** Reads the run's files again (a worker that died left its last state) and publishes the view. */
+  async #refresh(id: string, entry: RunEntry): Promise<void> {
+    await this.#read(id, entry);
+    this.#publish(id, entry);
+  }
+
+  async #read(id: string, entry: RunEntry): Promise<void> {
+    entry.worker ??= readWorkerRecord(this.path(id));
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(this.path(id));
-    } catch {
-      return process.platform !== 'linux'; // no /proc to ask: trust the live pid
+      entry.state = await readState(runPaths(this.path(id)).state, { schema: RunFields });
+      entry.problem = undefined;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'NOT_FOUND') {
+        entry.problem = `state.json: ${(error as Error).message}`;
+      }
     }
+  }
+
+  #alive(id: string, entry: RunEntry): boolean {
+    if (entry.child) return true;
+    if (entry.exit) return false;
+    const pid = entry.state?.pid ?? entry.worker?.pid;
+    return pid !== undefined && isWorkerAlive(pid, this.path(id));
+  }
+
+  /** Derives the run's view and tells the subscribers when it changed. */
+  #publish(id: string, entry: RunEntry): RunView {
+    const view = viewOf(id, entry, this.#alive(id, entry));
+    if (this.#entries.get(id) !== entry || JSON.stringify(view) === JSON.stringify(entry.view)) {
+      return entry.view ?? view;
+    }
+    entry.view = view;
+    for (const listener of this.#listeners) listener({ type: 'run', view });
+    return view;
+  }
+
+  #remove(id: string): void {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
+    entry.watch?.abort();
+    this.#entries.delete(id);
+    for (const listener of this.#listeners) listener({ type: 'deleted', id });
   }
 }

@@ -41,7 +41,7 @@ export async function stopWorkers(runsDir: string) {
       .filter((pid) => /^\d+$/.test(pid))
       .filter((pid) => {
         try {
-          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`--dir\0${runsDir}/`);
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`--dir=${runsDir}/`);
         } catch {
           return false; // exited meanwhile
         }

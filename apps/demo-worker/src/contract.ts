@@ -31,6 +31,8 @@ export const WorkerEvents = {
   completed: z.object({ outcome: z.enum(['deployed', 'rejected']), message: z.string() }),
   cancelled: z.object({ reason: z.string() }),
   failed: z.object({ error: z.string() }),
+  // Not the worker's: anyone may append one (`fipc emit <run dir>/ note --data '{"text":"..."}'`); the page shows it.
+  note: z.object({ text: z.string() }),
 };
 export type WorkerEventType = keyof typeof WorkerEvents;
 

@@ -79,14 +79,14 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
 
   let phase: Phase | null = null;
   const progress = async (percent: number, message: string) => {
-    await log.emit('progress', { phase, data: { percent, message } });
     await state.update({ percent, message });
+    await log.emit('progress', { phase, data: { percent, message } });
   };
   const work = async (name: Exclude<Phase, 'approval'>) => {
     const { label, from, to, steps } = WORK[name];
     phase = name;
-    await log.emit('phase', { phase, data: { name, label } });
     await state.update({ phase, message: label });
+    await log.emit('phase', { phase, data: { name, label } });
     for (const [index, step] of steps.entries()) {
       await progress(Math.round(from + ((to - from) * index) / steps.length), step);
       await sleep(stepMs, undefined, { signal });
@@ -107,6 +107,7 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
     await work('build');
 
     phase = 'approval';
+    await state.update({ phase, message: 'Waiting for approval' });
     await log.emit('phase', { phase, data: { name: phase, label: 'Waiting for approval' } });
     const id = `approve-${Date.now().toString(36)}`;
     const question: Question = {
@@ -127,11 +128,11 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
     answer.catch(() => {}); // handled below; this only keeps a rejection during the next await from being "unhandled"
     await state.update({ status: 'waiting', phase, percent: 60, message: question.question, request_id: id });
     const { approved, comment } = await answer;
+    await state.update({ status: 'running', request_id: null });
     await log.emit('decision', {
       phase,
       data: { request_id: id, approved, ...(comment ? { comment } : {}) },
     });
-    await state.update({ status: 'running', request_id: null });
     if (!approved) {
       const message = `Rejected${comment ? `: ${comment}` : ''}; nothing was deployed`;
       return await finish('completed', message, () =>

@@ -1,17 +1,27 @@
-// The worker process: `demo-worker --dir <instance dir> [--title <text>] [--step-ms <ms>]`.
+// The worker process: `demo-worker --dir=<instance dir> [--title=<text>] [--step-ms=<ms>]`.
 // The demo server spawns it; it runs just as well by hand, answered with any tool that writes files.
 import { parseArgs } from 'node:util';
 import { runJob } from './job.js';
 
-const usage = 'usage: demo-worker --dir <instance dir> [--title <text>] [--step-ms <ms>]';
-let values: { dir?: string; title?: string; 'step-ms'?: string };
+// A value that starts with '-' must be written `--title=-x` (`--title -x` is refused as an ambiguous option).
+const usage = 'usage: demo-worker --dir=<instance dir> [--title=<text>] [--step-ms=<ms>]';
+let values: { dir?: string; title?: string; 'step-ms'?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
-    options: { dir: { type: 'string' }, title: { type: 'string' }, 'step-ms': { type: 'string' } },
+    options: {
+      dir: { type: 'string' },
+      title: { type: 'string' },
+      'step-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   }));
 } catch (error) {
   console.error(`${(error as Error).message}\n${usage}`);
   process.exit(2);
+}
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
 }
 const stepMs = values['step-ms'] === undefined ? undefined : Number(values['step-ms']);
 if (!values.dir || (stepMs !== undefined && !(stepMs >= 0))) {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { RunFields, runPaths } from '@fipc/demo-worker';
-import { type EventRecord, readEvents } from '@fipc/events';
+import { type EventRecord, readEvents, tailEvents } from '@fipc/events';
 import { listRequests, respond } from '@fipc/requests';
 import { readState } from '@fipc/state';
 import { runTs, spawnTs, tempDir, waitFor } from '@fipc/test-utils';
@@ -71,6 +71,29 @@ describe('demo-worker', () => {
     expect(final).toMatchObject({ status: 'completed', percent: 100, request_id: null, title: 'Release 9' });
   });
 
+  it('lands every state change before the event that reports it: an event never runs ahead of state.json', async () => {
+    const dir = tempDir('fipc-demo-worker-');
+    const worker = spawnTs(main, [`--dir=${dir}`, '--step-ms=5']);
+    onTestFinished(() => void worker.process.kill());
+    const behind: string[] = [];
+    const signal = AbortSignal.timeout(30_000);
+    for await (const { record } of tailEvents(runPaths(dir).events, { signal })) {
+      // Read the state the moment the event is seen: it must already say what the event reports.
+      const state = await readState(runPaths(dir).state, { schema: RunFields });
+      const { event_type: type, data } = record;
+      if (type === 'progress' && state.percent < (data.percent as number)) {
+        behind.push(`progress ${data.percent}%: state.json says ${state.percent}%`);
+      }
+      if (type === 'phase' && state.phase !== data.name) {
+        behind.push(`phase ${data.name}: state.json says ${state.phase}`);
+      }
+      if (type === 'input_requested') break;
+    }
+    expect(behind).toEqual([]);
+    worker.process.kill('SIGTERM');
+    await worker.exited;
+  });
+
   it('deploys nothing when the person rejects (answered with the answer CLI)', async () => {
     const { dir, worker, id } = await startAndWaitForQuestion();
     const cli = await runTs(answerCli, ['--dir', dir, '--reject', '--comment', 'not on a Friday']);
@@ -110,6 +133,21 @@ describe('demo-worker', () => {
     expect((await records(dir)).at(-1)).toMatchObject({ event_type: 'cancelled', phase: 'approval' });
     expect(await listRequests(dir, { status: 'pending' })).toEqual([]);
     await expect(respond(dir, id, { approved: true })).rejects.toThrow();
+  });
+
+  it('takes a title that starts with "-" as --title=..., and prints its usage with --help (exit 0)', async () => {
+    const dir = tempDir('fipc-demo-worker-');
+    const worker = spawnTs(main, [`--dir=${dir}`, '--title=-rf --help', '--step-ms=20']);
+    onTestFinished(() => void worker.process.kill());
+    const state = await waitFor(async () =>
+      readState(runPaths(dir).state, { schema: RunFields }).catch(() => undefined),
+    );
+    expect(state?.title).toBe('-rf --help');
+    worker.process.kill('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    const help = spawnTs(main, ['--help']);
+    expect(await help.exited).toEqual({ code: 0, signal: null });
+    expect(help.stdout).toContain('usage: demo-worker --dir=<instance dir> [--title=<text>]');
   });
 
   it('refuses to start without --dir and prints its usage', async () => {

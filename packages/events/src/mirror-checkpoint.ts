@@ -1,6 +1,5 @@
 import { basename, dirname, join } from 'node:path';
-import { type Durability, readJsonFileSync, toJson, writeFileAtomic } from '@fipc/core';
-import { readEpoch } from './epoch.js';
+import { type Durability, readEpoch, readJsonFileSync, toJson, writeFileAtomic } from '@fipc/core';
 import { type OpenedFile, openRegular } from './open-file.js';
 
 /** How far a mirror got: kept beside the destination as `.<name>.mirror.json`. */

@@ -7,8 +7,8 @@ import {
   durabilityOption,
   fsError,
   positiveMs,
+  readEpoch,
 } from '@fipc/core';
-import { readEpoch } from './epoch.js';
 import { EventLogError } from './errors.js';
 import { checkpointPath, readCheckpoint, resumePoint, saveCheckpoint } from './mirror-checkpoint.js';
 import { LineCopier } from './mirror-copy.js';

@@ -1,6 +1,6 @@
 import { closeSync } from 'node:fs';
+import { readEpoch } from '@fipc/core';
 import { readError } from './errors.js';
-import { readEpoch } from './event-id.js';
 import { controlFrame, RESET_EVENT, recordFrame } from './frames.js';
 import { LogReader } from './log-reader.js';
 import { openLog, type Prepared } from './prepare.js';

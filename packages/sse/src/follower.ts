@@ -1,7 +1,7 @@
 import { closeSync } from 'node:fs';
 import type { OnSkip, Skip } from '@fipc/core';
+import { readEpoch } from '@fipc/core';
 import { type TailReset, tailEvents } from '@fipc/events';
-import { readEpoch } from './event-id.js';
 import { recordFrame } from './frames.js';
 import { openLog } from './prepare.js';
 import type { Frame } from './select.js';

@@ -1,7 +1,7 @@
 import { closeSync, constants } from 'node:fs';
-import { FipcError, isLineStart, openRegularSync } from '@fipc/core';
+import { FipcError, isLineStart, openRegularSync, readEpoch } from '@fipc/core';
 import { readError, type SseError } from './errors.js';
-import { parseEventId, readEpoch } from './event-id.js';
+import { parseEventId } from './event-id.js';
 import { recordBefore } from './log-reader.js';
 import type { ResolvedOptions } from './options.js';
 

@@ -6,8 +6,12 @@ const EPOCH_BYTES = 4096;
 
 /**
  * The log's epoch, as SSE event ids have it (PROTOCOL.md 5.1): the first 12 hex digits of SHA-256 over its first
- * line (newline included), or over its first 4096 bytes when that line is longer. A truncated-and-rewritten or
- * replaced log gets a new one; a copy keeps it. `undefined` while the log has no complete first line.
+ * line (newline included), or over its first 4096 bytes when that line is longer. Every new log starts with a
+ * different first record, so a truncated-and-rewritten or replaced log gets a new epoch, while a restart, a copy
+ * or a mirror keeps it. One small synchronous read; `undefined` while the log has no complete first line.
+ *
+ * @example
+ * const epoch = readEpoch(fd); // '3f2a9c0d11be'
  */
 export function readEpoch(fd: number): string | undefined {
   const buffer = Buffer.allocUnsafe(EPOCH_BYTES);
