@@ -76,6 +76,15 @@ export type EventOf<E extends EventSchemas> = {
 }[keyof E & string];
 
 /**
+ * The records of a stream or reader: the union of a contract's records ({@link EventOf}), or any `EventRecord`
+ * without one.
+ *
+ * @example
+ * const show = (record: RecordOf<typeof contract.events>) => record.event_type; // 'progress' | 'completed'
+ */
+export type RecordOf<E extends EventSchemas | undefined> = [E] extends [EventSchemas] ? EventOf<E> : EventRecord;
+
+/**
  * The `data` an event type accepts: its schema's input, or any JSON object for an untyped log.
  *
  * @example

@@ -15,6 +15,7 @@ export {
   type EventOutput,
   type EventSchemas,
   type EventType,
+  type RecordOf,
   type RequestKind,
   type RequestSchemas,
 } from './contract.js';
