@@ -13,7 +13,8 @@ describe('subscribe (@fipc/sse/client) against the real server in a child proces
   it('resumes exactly once after kill -9 and a restart of the server, then stops on the 204 after the terminal record', async () => {
     const { path, log } = newLog();
     let third = 0;
-    for (const percent of [10, 20, 30]) third = (await log.emit('progress', { data: { percent } })).nextOffset;
+    for (const percent of [10, 20, 30])
+      third = (await log.emit('progress', { data: { percent } })).nextOffset;
     let server = await startServer(path);
     const url = `http://127.0.0.1:${server.port}/events`;
     const received: unknown[] = [];
