@@ -19,12 +19,15 @@ describe('subscribe (@fipc/sse/client) against the real server in a child proces
     const url = `http://127.0.0.1:${server.port}/events`;
     const received: unknown[] = [];
     const retries: RetryInfo[] = [];
+    let opens = 0;
+    const stream = subscribe(url, {
+      headers: auth,
+      events: contract.events,
+      onRetry: (retry) => retries.push(retry),
+      onOpen: () => opens++,
+    });
     const done = (async () => {
-      for await (const record of subscribe(url, {
-        headers: auth,
-        events: contract.events,
-        onRetry: (retry) => retries.push(retry),
-      })) {
+      for await (const record of stream) {
         received.push(record.event_type === 'progress' ? record.data.percent : record.data.outcome);
       }
     })();
@@ -42,6 +45,8 @@ describe('subscribe (@fipc/sse/client) against the real server in a child proces
     expect(requests(server.child)).toHaveLength(2); // the one resume, and the reconnection that got 204
     expect(resumedFrom).toMatch(new RegExp(`^[0-9a-f]{12}-${third}$`)); // the id of the third record
     expect(afterTerminal).not.toBe(resumedFrom);
+    expect(stream.lastEventId).toBe(afterTerminal); // the id of the terminal record, as sent on the last request
+    expect(opens).toBe(2); // the first connection and the resume (the 204 is no stream)
     expect(retries.length).toBeGreaterThanOrEqual(2); // refused while down, then the close after the terminal
     expect(retries[0]!.error).toBeInstanceOf(Error);
   });

@@ -4,6 +4,7 @@ export type { EventOf, EventRecord, EventSchemas, OnSkip, RecordOf, Skip } from 
 export { SseError, type SseErrorCode } from '../errors.js';
 export type { RecordMatcher } from '../record-matcher.js';
 export {
+  type EventStream,
   type HeaderValues,
   type RetryInfo,
   type StreamReset,

@@ -80,6 +80,8 @@ export interface SubscribeOptions<E extends EventSchemas | undefined = undefined
   onSkip?: OnSkip;
   /** Told about each `fipc:reset`: what follows starts over from the log's beginning. */
   onReset?: (reset: StreamReset) => void;
+  /** Told each time a connection is established (the server answered with an event stream). */
+  onOpen?: () => void;
   /** Told before each reconnection. */
   onRetry?: (retry: RetryInfo) => void;
   /** The `fetch` to use. @default globalThis.fetch */
@@ -93,6 +95,19 @@ export interface SubscribeOptions<E extends EventSchemas | undefined = undefined
  * const headers: HeaderValues = { Authorization: `Bearer ${token}` };
  */
 export type HeaderValues = ConstructorParameters<typeof Headers>[0];
+
+/**
+ * What {@link subscribe} returns: an async iterator of records that also knows the SSE id of the last one
+ * (to store, and pass back as `lastEventId` after a page reload, say).
+ *
+ * @example
+ * const stream: EventStream<EventRecord> = subscribe('/events');
+ * for await (const record of stream) localStorage.setItem('resume', stream.lastEventId);
+ */
+export interface EventStream<R> extends AsyncGenerator<R, void, undefined> {
+  /** The id of the last record yielded (or skipped): `<epoch>-<offset>`; `''` before the first. */
+  readonly lastEventId: string;
+}
 
 // The server's control events (see `RESET_EVENT` of `@fipc/sse`); `fipc:` is reserved for them.
 const CONTROL = 'fipc:';
@@ -120,17 +135,28 @@ const RESET = 'fipc:reset';
  *   if (record.event_type === 'progress') bar.value = record.data.percent; // a number
  * }
  */
-export async function* subscribe<E extends EventSchemas | undefined = undefined>(
+export function subscribe<E extends EventSchemas | undefined = undefined>(
   url: string | URL,
   options: SubscribeOptions<E> = {},
-): AsyncGenerator<RecordOf<E>, void, undefined> {
-  const { signal, onSkip, onReset, onRetry } = options;
+): EventStream<RecordOf<E>> {
+  const position = { lastEventId: options.lastEventId ?? '' };
+  const records = follow(url, options, position) as AsyncGenerator<RecordOf<E>, void, undefined>;
+  return Object.defineProperty(records, 'lastEventId', { get: () => position.lastEventId }) as EventStream<
+    RecordOf<E>
+  >;
+}
+
+async function* follow(
+  url: string | URL,
+  options: SubscribeOptions<EventSchemas | undefined>,
+  position: { lastEventId: string },
+): AsyncGenerator<EventRecord, void, undefined> {
+  const { signal, onSkip, onReset, onRetry, onOpen } = options;
   const retryMs = positive('retryMs', options.retryMs, 1_000);
   const maxRetryMs = positive('maxRetryMs', options.maxRetryMs, 30_000);
   const events = checkEvents(options.events);
   const terminal = options.terminal === undefined ? undefined : matcher(options.terminal as RecordMatcher);
   const fetcher = options.fetch ?? globalThis.fetch;
-  let lastEventId = options.lastEventId ?? '';
   let serverRetryMs: number | undefined;
   let attempt = 0;
   while (!signal?.aborted) {
@@ -140,7 +166,7 @@ export async function* subscribe<E extends EventSchemas | undefined = undefined>
     let error: unknown;
     try {
       const response = await fetcher(url, {
-        headers: await requestHeaders(options.headers, lastEventId),
+        headers: await requestHeaders(options.headers, position.lastEventId),
         signal: controller.signal,
       });
       if (response.status === 204) return;
@@ -149,7 +175,8 @@ export async function* subscribe<E extends EventSchemas | undefined = undefined>
         error = new SseError('HTTP_ERROR', `the server answered ${response.status}`, statusOf(response));
       else {
         attempt = 0;
-        const parser = new SseParser(lastEventId, (ms) => (serverRetryMs = ms));
+        onOpen?.();
+        const parser = new SseParser(position.lastEventId, (ms) => (serverRetryMs = ms));
         const reader = response.body!.getReader();
         const decoder = new TextDecoder();
         for (;;) {
@@ -158,17 +185,17 @@ export async function* subscribe<E extends EventSchemas | undefined = undefined>
             done ? `${decoder.decode()}` : decoder.decode(value, { stream: true }),
           );
           for (const message of messages) {
-            lastEventId = message.id;
+            position.lastEventId = message.id;
             if (message.event.startsWith(CONTROL)) {
               if (message.event === RESET) onReset?.(parseReset(message.data));
               continue;
             }
             const record = await toRecord(message, events, onSkip);
             if (record === undefined) continue;
-            yield record as RecordOf<E>;
+            yield record;
             if (terminal?.(record)) return;
           }
-          lastEventId = parser.lastEventId;
+          position.lastEventId = parser.lastEventId;
           if (done) break;
         }
         error = new SseError('IO_ERROR', 'the server closed the stream');
