@@ -82,7 +82,9 @@ export type EventOf<E extends EventSchemas> = {
  * @example
  * const show = (record: RecordOf<typeof contract.events>) => record.event_type; // 'progress' | 'completed'
  */
-export type RecordOf<E extends EventSchemas | undefined> = [E] extends [EventSchemas] ? EventOf<E> : EventRecord;
+export type RecordOf<E extends EventSchemas | undefined> = [E] extends [EventSchemas]
+  ? EventOf<E>
+  : EventRecord;
 
 /**
  * The `data` an event type accepts: its schema's input, or any JSON object for an untyped log.

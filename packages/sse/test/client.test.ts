@@ -96,7 +96,11 @@ describe('subscribe (@fipc/sse/client) against the real server in a child proces
     expect(requests(child)).toHaveLength(1);
     let calls = 0;
     const types = [];
-    for await (const record of subscribe(url, { headers: () => (calls++, auth), terminal: 'completed' }))
+    const headers = async () => {
+      calls++;
+      return auth;
+    };
+    for await (const record of subscribe(url, { headers, terminal: 'completed' }))
       types.push(record.event_type);
     expect(types).toEqual(['completed']);
     expect(calls).toBe(1);

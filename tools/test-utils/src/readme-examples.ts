@@ -16,12 +16,16 @@ export function readmeExampleErrors(packageDir: string): string[] {
     const name = /^\/\/ ([\w-]+\.ts)\n/.exec(code!)?.[1] ?? `example-${index + 1}.ts`;
     files.set(join(dir, name), code!);
   }
-  const config = ts.getParsedCommandLineOfConfigFile(join(packageDir, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(packageDir, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
     },
-  })!;
+  )!;
   const options = { ...config.options, noEmit: true, noUnusedLocals: false };
   const host = ts.createCompilerHost(options);
   const { fileExists, readFile, directoryExists } = host;
