@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Command, commandHelp, type Parsed } from './command.js';
 import { emit } from './commands/emit.js';
+import { natsMirror, natsMirrorState, natsShip, natsShipState } from './commands/nats.js';
+import { natsForwardRequests, natsServeRequests } from './commands/nats-requests.js';
 import { pending, requestCommand, respondCommand } from './commands/requests.js';
 import { serve } from './commands/serve.js';
 import { stateGet, stateSet, stateWatch } from './commands/state.js';
@@ -27,6 +29,12 @@ export const commands: readonly Command[] = [
   pending,
   respondCommand,
   serve,
+  natsShip,
+  natsMirror,
+  natsShipState,
+  natsMirrorState,
+  natsServeRequests,
+  natsForwardRequests,
 ];
 
 const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];

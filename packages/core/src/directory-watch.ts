@@ -1,7 +1,12 @@
 import { type FSWatcher, statSync, watch } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
-/** Called with the name of an entry that may have changed, or `null` for "anything may have changed". */
+/**
+ * Called with the name of an entry that may have changed, or `null` for "anything may have changed".
+ *
+ * @example
+ * const listener: HintListener = (name) => { if (name === null || name === 'state.json') reread(); };
+ */
 export type HintListener = (name: string | null) => void;
 
 interface Hub {
@@ -76,7 +81,12 @@ export function rewatchDirectory(dir: string): void {
   if (hub) ensureWatch(key, hub, false);
 }
 
-/** How many directories this process watches (for leak checks and the "watches per instance" figure). */
+/**
+ * How many directories this process watches (for leak checks and the "watches per instance" figure).
+ *
+ * @example
+ * console.log(`${watchedDirectories()} inotify watches`);
+ */
 export const watchedDirectories = (): number => [...hubs.values()].filter((hub) => hub.watcher).length;
 
 function ensureWatch(dir: string, hub: Hub, force: boolean): void {

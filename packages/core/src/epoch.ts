@@ -15,9 +15,23 @@ const EPOCH_BYTES = 4096;
  */
 export function readEpoch(fd: number): string | undefined {
   const buffer = Buffer.allocUnsafe(EPOCH_BYTES);
-  const bytesRead = readSync(fd, buffer, 0, EPOCH_BYTES, 0);
-  const nl = buffer.subarray(0, bytesRead).indexOf(10);
-  if (nl === -1 && bytesRead < EPOCH_BYTES) return undefined;
-  const head = buffer.subarray(0, nl === -1 ? EPOCH_BYTES : nl + 1);
-  return createHash('sha256').update(head).digest('hex').slice(0, 12);
+  return logEpoch(buffer.subarray(0, readSync(fd, buffer, 0, EPOCH_BYTES, 0)));
+}
+
+/**
+ * {@link readEpoch} of a log whose first bytes are `head` (a mirror checks a log's first message with it);
+ * `undefined` while `head` holds no complete first line and fewer than 4096 bytes.
+ *
+ * @example
+ * logEpoch(Buffer.from('{"schema_version":1}\n{"schema_version":1}\n')); // the epoch of the first line
+ * logEpoch(Buffer.from('{"schema_ver')); // undefined: no complete first line yet
+ */
+export function logEpoch(head: Uint8Array): string | undefined {
+  const bytes = head.subarray(0, EPOCH_BYTES);
+  const nl = bytes.indexOf(10);
+  if (nl === -1 && bytes.length < EPOCH_BYTES) return undefined;
+  return createHash('sha256')
+    .update(nl === -1 ? bytes : bytes.subarray(0, nl + 1))
+    .digest('hex')
+    .slice(0, 12);
 }

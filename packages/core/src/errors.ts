@@ -52,6 +52,7 @@ export interface FipcErrorOptions {
  * }
  */
 export class FipcError<Code extends string = string> extends Error {
+  /** The class's name, so logs and `util.inspect` name it; each package's class sets its own. */
   override name = 'FipcError';
   /** What went wrong, to branch on; the message is for people. */
   readonly code: Code;

@@ -25,7 +25,7 @@ export {
   watchDirectory,
   watchedDirectories,
 } from './directory-watch.js';
-export { readEpoch } from './epoch.js';
+export { logEpoch, readEpoch } from './epoch.js';
 export { type CommonErrorCode, errnoCode, FipcError, type FipcErrorOptions, fsError } from './errors.js';
 export { isJsonObject, type JsonObject, parseJsonBytes, toJson } from './json.js';
 export {

@@ -24,9 +24,19 @@ export interface LineScannerOptions {
  */
 export type OnLine = (bytes: Buffer, offset: number) => void;
 
-/** The default {@link LineScannerOptions.maxLineBytes}: 8 MiB. */
+/**
+ * The default {@link LineScannerOptions.maxLineBytes}: 8 MiB.
+ *
+ * @example
+ * new LineScanner(0, { maxLineBytes: DEFAULT_MAX_LINE_BYTES * 2 });
+ */
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
-/** The `onSkip` reason for a line over the limit. */
+/**
+ * The `onSkip` reason for a line over the limit.
+ *
+ * @example
+ * const onSkip: OnSkip = (skip) => { if (skip.reason === TOO_LONG) console.warn('a huge line'); };
+ */
 export const TOO_LONG = 'line longer than maxLineBytes';
 // How much of a held line is remembered to tell whether the file under it was rewritten.
 const TAIL_BYTES = 16;

@@ -2,7 +2,12 @@ import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { LineScanner, OnLine } from './line-scanner.js';
 
-/** The size of the read buffer readers share: 64 KiB. */
+/**
+ * The size of the read buffer readers share: 64 KiB.
+ *
+ * @example
+ * const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+ */
 export const CHUNK_BYTES = 64 * 1024;
 
 /**
@@ -67,7 +72,12 @@ export function isLineStart(fd: number, offset: number): boolean {
   return readSync(fd, byte, 0, 1, offset - 1) === 1 && byte[0] === 10;
 }
 
-/** The `onSkip` reason for the bytes skipped when a reader starts inside a line. */
+/**
+ * The `onSkip` reason for the bytes skipped when a reader starts inside a line.
+ *
+ * @example
+ * if (!isLineStart(fd, from)) scanner.skipLine(NOT_LINE_START);
+ */
 export const NOT_LINE_START = 'from is not a line start';
 
 /**

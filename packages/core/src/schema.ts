@@ -9,8 +9,18 @@ import { FipcError } from './errors.js';
  * if (result.issues) console.warn(formatIssues(result.issues));
  */
 export type Validated<T> =
-  | { value: T; issues?: undefined }
-  | { value?: undefined; issues: readonly StandardSchemaV1.Issue[] };
+  | {
+      /** The schema's output. */
+      value: T;
+      /** Absent when the value was accepted. */
+      issues?: undefined;
+    }
+  | {
+      /** Absent when the value was rejected. */
+      value?: undefined;
+      /** What the schema rejected. */
+      issues: readonly StandardSchemaV1.Issue[];
+    };
 
 /**
  * Runs any Standard Schema (zod, valibot, arktype, a hand-written one) and returns its output or its issues.

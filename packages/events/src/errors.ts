@@ -39,5 +39,6 @@ export type EventLogErrorCode =
  * }
  */
 export class EventLogError extends FipcError<EventLogErrorCode> {
+  /** Always `'EventLogError'`, so logs and `util.inspect` name the class. */
   override name = 'EventLogError';
 }

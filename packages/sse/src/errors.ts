@@ -39,6 +39,7 @@ export type SseErrorCode =
  * }
  */
 export class SseError extends FipcError<SseErrorCode> {
+  /** Always `'SseError'`, so logs and `util.inspect` name the class. */
   override name = 'SseError';
   /** The HTTP status behind an `HTTP_ERROR`. */
   readonly status: number | undefined;

@@ -7,3 +7,4 @@ export { openStateStore } from './state-store.js';
 export type { Landed, StateStore, StateStoreOptions } from './store-types.js';
 export { type WatchStateOptions, watchState } from './watch-state.js';
 export { type WriteStateOptions, writeState, writeStateSync } from './write-state.js';
+export { type WriteStateBytesOptions, writeStateBytes } from './write-state-bytes.js';

@@ -152,7 +152,7 @@ export function checkWriteOptions(path: string, options: AnyWriteOptions): Durab
 }
 
 /** Our temp names, the reuse of the last one, exit-time tracking; stale temps at the first write. */
-function atomicOptions(path: string, options: AnyWriteOptions): AtomicWriteOptions {
+export function atomicOptions(path: string, options: AnyWriteOptions): AtomicWriteOptions {
   const durability = checkWriteOptions(path, options);
   const key = resolve(path); // absolute: still right if the cwd changes
   const reuse = lastTemp.get(key);
