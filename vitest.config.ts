@@ -15,6 +15,12 @@ const projects = ['packages', 'apps', 'tools', 'examples'].flatMap((group) =>
             name: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name as string,
             root: dir,
             include: ['test/**/*.test.ts'],
+            // Type tests (`expectTypeOf`, `@ts-expect-error`) run with the others and count in the totals.
+            typecheck: {
+              enabled: existsSync(join(dir, 'tsconfig.json')),
+              include: ['test/**/*.test-d.ts'],
+              tsconfig: 'tsconfig.json',
+            },
           },
         }))
     : [],

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Approval, Question, runPaths, TERMINAL_EVENTS } from '@fipc/demo-worker';
+import { contract, runPaths, TERMINAL_EVENTS } from '@fipc/demo-worker';
 import { listRequests, respond } from '@fipc/requests';
 import { sseHandler } from '@fipc/sse';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import { streamRuns } from './runs-stream.js';
 
 const RequestId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'not a request id');
 const NewRun = z.strictObject({ title: z.string().trim().min(1).max(80).optional() });
+const { payload: Question, answer: Approval } = contract.requests.approval;
 const Answer = Approval.strict();
 
 /** One route's handler: the request, the response and the path's captured parameters. */
@@ -19,7 +20,9 @@ export type Route = [method: string, path: RegExp, handler: Handler];
 /** The JSON API and the event streams over the runs. */
 export function apiRoutes(runs: RunStore): Route[] {
   const logPaths = new WeakMap<IncomingMessage, string>();
+  // Typed by the contract: a record it refuses is never sent (the page validates it again, with the same one).
   const events = sseHandler((req) => logPaths.get(req), {
+    events: contract.events,
     terminal: [...TERMINAL_EVENTS],
     retryMs: 1_000,
     heartbeatMs: 15_000,

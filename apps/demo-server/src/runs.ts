@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ChangeHints } from '@fipc/core';
-import { RunFields, runPaths } from '@fipc/demo-worker';
+import { contract, runPaths } from '@fipc/demo-worker';
 import { readState, watchState } from '@fipc/state';
 import { z } from 'zod';
 import { HttpError } from './http.js';
@@ -171,7 +171,10 @@ export class RunStore {
     entry.watch = controller;
     const signal = AbortSignal.any([controller.signal, this.#closed.signal]);
     try {
-      for await (const state of watchState(runPaths(this.path(id)).state, { schema: RunFields, signal })) {
+      for await (const state of watchState(runPaths(this.path(id)).state, {
+        schema: contract.state,
+        signal,
+      })) {
         entry.state = state;
         entry.problem = undefined;
         this.#publish(id, entry);
@@ -204,7 +207,7 @@ export class RunStore {
   async #read(id: string, entry: RunEntry): Promise<void> {
     entry.worker ??= readWorkerRecord(this.path(id));
     try {
-      entry.state = await readState(runPaths(this.path(id)).state, { schema: RunFields });
+      entry.state = await readState(runPaths(this.path(id)).state, { schema: contract.state });
       entry.problem = undefined;
     } catch (error) {
       if ((error as { code?: string }).code !== 'NOT_FOUND') {

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POLL_MS, positiveMs } from '@fipc/core';
 import { HttpError, sendJson } from './http.js';
+import { bundlePage } from './page-bundle.js';
 import { apiRoutes } from './routes.js';
 import { RunStore } from './runs.js';
 import { allowedHosts, checkRequest, requiredToken, sameSecret, TOKEN_COOKIE } from './security.js';
@@ -48,7 +49,6 @@ const publicDir = join(import.meta.dirname, '..', 'public');
 const ASSETS: Record<string, [type: string, file: string]> = {
   '/': ['text/html; charset=utf-8', 'index.html'],
   '/app.js': ['text/javascript; charset=utf-8', 'app.js'],
-  '/records.js': ['text/javascript; charset=utf-8', 'records.js'],
   '/feed.js': ['text/javascript; charset=utf-8', 'feed.js'],
   '/live.js': ['text/javascript; charset=utf-8', 'live.js'],
   '/style.css': ['text/css; charset=utf-8', 'style.css'],
@@ -69,6 +69,10 @@ export async function startServer(options: ServerOptions): Promise<DemoServer> {
   const pollMs = positiveMs('pollMs', options.pollMs, DEFAULT_POLL_MS);
   const runs = await RunStore.open({ dir: options.runsDir, workerCommand: options.workerCommand, pollMs });
   const routes = apiRoutes(runs);
+  const records = await bundlePage().catch((error: unknown) => {
+    runs.close();
+    throw error;
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://host');
@@ -90,6 +94,10 @@ export async function startServer(options: ServerOptions): Promise<DemoServer> {
     if (asset && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, { 'content-type': asset[0], 'cache-control': 'no-cache' });
       return void res.end(req.method === 'HEAD' ? undefined : readFileSync(join(publicDir, asset[1])));
+    }
+    if (url.pathname === '/records.js' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+      return void res.end(req.method === 'HEAD' ? undefined : records);
     }
     const matches = routes.filter(([, path]) => path.test(url.pathname));
     const route = matches.find(([method]) => method === req.method);

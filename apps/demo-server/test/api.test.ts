@@ -248,4 +248,15 @@ describe('demo-server security', () => {
     expect(() => requiredToken('0.0.0.0', 'short')).toThrow(/12 to 256 characters/);
     expect(() => requiredToken('0.0.0.0', 'semi;colon;cookie')).toThrow(/12 to 256 characters/);
   });
+
+  it('serves the page its records module: @fipc/sse/client and the contract, bundled for the browser', async () => {
+    const server = await demoServer();
+    const res = await fetch(`http://127.0.0.1:${server.port}/records.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const code = await res.text();
+    expect(code).toContain('Last-Event-ID'); // fetch-based, resuming by id
+    expect(code).not.toMatch(/\bEventSource\b|\bnode:/);
+    expect(code).toMatch(/export\s*\{[^}]*followRecords/);
+  });
 });

@@ -2,7 +2,7 @@
 // `answer --dir <instance dir> (--approve | --reject) [--comment <text>] [--id <request id>]`.
 import { parseArgs } from 'node:util';
 import { listRequests, respond } from '@fipc/requests';
-import { Approval } from './contract.js';
+import { contract } from './contract.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +24,6 @@ if (!id) {
   console.error(`no pending question in ${values.dir}`);
   process.exit(1);
 }
-const answer = Approval.parse({ approved: values.approve, comment: values.comment });
+const answer = contract.requests.approval.answer.parse({ approved: values.approve, comment: values.comment });
 await respond(values.dir, id, answer);
 console.log(`answered ${id}: ${JSON.stringify(answer)}`);

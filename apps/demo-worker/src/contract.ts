@@ -1,5 +1,6 @@
-// What the worker and anyone watching it (the demo server, a test, a person with `tail -f`) agree on.
-import { join } from 'node:path';
+// What the worker and anyone watching it (the demo server, the page in the browser, a test, a person with
+// `tail -f`) agree on: one contract. Node-free, so that the page's bundle can include it.
+import { defineContract } from '@fipc/core/portable';
 import { z } from 'zod';
 
 /** The job's phases, in order. */
@@ -55,7 +56,12 @@ export type RunFields = z.infer<typeof RunFields>;
 export type RunState = RunFields & { instance_id: string; updated_at: string };
 export type RunStatus = RunFields['status'];
 
-/** Where a run's files live inside its instance directory (see PROTOCOL.md section 1). */
-export function runPaths(dir: string) {
-  return { events: join(dir, 'events.jsonl'), state: join(dir, 'state.json') };
-}
+/**
+ * The one contract of a run's instance directory, imported by the worker (to write), the server (to read and
+ * stream) and the page (to receive): its event types, its state and its one request kind.
+ */
+export const contract = defineContract({
+  events: WorkerEvents,
+  state: RunFields,
+  requests: { approval: { payload: Question, answer: Approval } },
+});

@@ -2,15 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openEventLog } from '@fipc/events';
 import { request } from '@fipc/requests';
 import { openStateStore } from '@fipc/state';
-import {
-  Approval,
-  type Phase,
-  type Question,
-  RunFields,
-  type RunStatus,
-  runPaths,
-  WorkerEvents,
-} from './contract.js';
+import { contract, type Phase, type Question, type RunStatus } from './contract.js';
+import { runPaths } from './paths.js';
 
 /** Options of {@link runJob}. */
 export interface JobOptions {
@@ -63,8 +56,8 @@ const WORK: Record<
 export async function runJob(options: JobOptions): Promise<RunStatus> {
   const { dir, title = 'Release 1.4.0', stepMs = 600, approvalTimeoutMs = 30 * 60_000, signal } = options;
   const paths = runPaths(dir);
-  const log = openEventLog(paths.events, { events: WorkerEvents, durability: 'fsync' });
-  const state = openStateStore(paths.state, { durability: 'fsync', schema: RunFields });
+  const log = openEventLog(paths.events, { events: contract.events, durability: 'fsync' });
+  const state = openStateStore(paths.state, { durability: 'fsync', schema: contract.state });
   await state.set({
     title,
     status: 'running',
@@ -117,9 +110,9 @@ export async function runJob(options: JobOptions): Promise<RunStatus> {
     };
     // The answer arrives as a file, so it reaches this process even if the server restarted in between.
     // Given the log, @fipc/requests records the question's life in it (input_requested, input_answered, ...).
-    const answer = request(dir, question, {
+    const answer = request(dir, 'approval', question, {
       id,
-      schema: Approval,
+      requests: contract.requests,
       timeoutMs: approvalTimeoutMs,
       signal,
       events: log,

@@ -47,14 +47,19 @@ describe.skipIf(natsSkipReason())('fipc nats', { timeout: 120_000 }, () => {
     // Host B's own responder answers the request files the bridge writes there.
     const answering = serveRequests(
       hostB!,
-      (payload: { question: string }) => ({ heard: payload.question }),
+      (payload, { kind }) => ({ heard: (payload as { question: string }).question, kind }),
       {
         signal: stop.signal,
         pollMs: 100,
       },
     );
-    const answer = await request(hostA!, { question: 'deploy?' }, { timeoutMs: 60_000, pollMs: 100 });
-    expect(answer).toEqual({ heard: 'deploy?' });
+    const answer = await request(
+      hostA!,
+      'approve',
+      { question: 'deploy?' },
+      { timeoutMs: 60_000, pollMs: 100 },
+    );
+    expect(answer).toEqual({ heard: 'deploy?', kind: 'approve' }); // the kind travelled with the request
     stop.abort();
     await answering;
     for (const shell of [forward, serve]) shell.process.kill('SIGTERM');

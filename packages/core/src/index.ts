@@ -8,6 +8,18 @@ export {
 } from './atomic-write.js';
 export { ChangeHints } from './change-hints.js';
 export {
+  type Contract,
+  defineContract,
+  type EventInput,
+  type EventOf,
+  type EventOutput,
+  type EventSchemas,
+  type EventType,
+  type RecordOf,
+  type RequestKind,
+  type RequestSchemas,
+} from './contract.js';
+export {
   type HintListener,
   rewatchDirectory,
   watchDirectory,

@@ -5,7 +5,7 @@ import { EventLogError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { type EventLogOptions, logSettings } from './log-options.js';
 import { openAppend } from './open-append.js';
-import type { EventInput, EventOutput, EventSchemas, EventType } from './schemas.js';
+import type { EmitArgs, EventOutput, EventSchemas, EventType } from './schemas.js';
 
 /**
  * What `emit` takes besides the type.
@@ -55,13 +55,14 @@ export interface EventLog<E extends EventSchemas = EventSchemas> {
   readonly instanceId: string;
   /**
    * Appends one record. The write happens before `emit` returns, in call order; the promise settles once
-   * the record is as durable as the log's `durability` asks. Rejects with an {@link EventLogError}:
+   * the record is as durable as the log's `durability` asks. `data` may be left out only when the type's
+   * schema accepts `{}` (the compiler checks it). Rejects with an {@link EventLogError}:
    * `INVALID_EVENT`, `SCHEMA_MISMATCH`, `TOO_LARGE`, `CLOSED` (nothing written); `DISK_FULL`, `IO_ERROR`
    * (nothing written, or after a short write a fragment readers skip; `IO_ERROR` also when the sync failed).
    */
   emit<K extends EventType<E>>(
     type: K,
-    options?: EmitOptions<EventInput<E, K>>,
+    ...options: EmitArgs<E, K>
   ): Promise<EmittedEvent<EventRecord<K, EventOutput<E, K>>>>;
   /** Waits for pending syncs, then closes the descriptor. Later emits reject with `CLOSED`. */
   close(): Promise<void>;
@@ -157,7 +158,7 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
   return {
     path: file,
     instanceId: settings.instanceId,
-    emit: emit as EventLog<E>['emit'],
+    emit: emit as unknown as EventLog<E>['emit'],
     close() {
       closed ??= (async () => {
         await commit?.idle();

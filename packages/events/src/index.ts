@@ -15,5 +15,6 @@ export type { EventLogOptions } from './log-options.js';
 export { type MirrorLogOptions, type MirrorReset, mirrorLog } from './mirror-log.js';
 export type { ReaderOptions } from './read-entries.js';
 export { type ReadEventsOptions, readEvents } from './read-events.js';
-export type { EventInput, EventOutput, EventSchemas, EventType } from './schemas.js';
+export type { EmitArgs, EventInput, EventOf, EventOutput, EventSchemas, EventType } from './schemas.js';
 export { type TailEventsOptions, type TailReset, tailEvents } from './tail-events.js';
+export type { EntryOf, TypedReaderOptions, UnknownEvents } from './typed-reader.js';

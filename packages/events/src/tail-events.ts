@@ -5,6 +5,7 @@ import {
   ChangeHints,
   DEFAULT_POLL_MS,
   type EventEntry,
+  type EventSchemas,
   isLineStart,
   LineScanner,
   lastLineEnd,
@@ -14,6 +15,7 @@ import {
 import { EventLogError } from './errors.js';
 import { type OpenedFile, openRegular, replacedAtPath } from './open-file.js';
 import { type ReaderOptions, readEntries } from './read-entries.js';
+import { type EntryOf, type TypedReaderOptions, typedEntries, type UnknownEvents } from './typed-reader.js';
 
 /**
  * Why a follower started over at offset 0 of the log.
@@ -37,7 +39,11 @@ export interface TailReset {
  * const controller = new AbortController();
  * const options: TailEventsOptions = { from: 'end', signal: controller.signal, pollMs: 1_000 };
  */
-export interface TailEventsOptions extends ReaderOptions {
+export interface TailEventsOptions<
+  E extends EventSchemas | undefined = undefined,
+  U extends UnknownEvents = 'skip',
+> extends ReaderOptions,
+    TypedReaderOptions<E, U> {
   /**
    * `'start'`, `'end'` (the end of the last complete line), or a byte offset such as an entry's `nextOffset`.
    * `'end'` of a log that does not exist yet is its start (everything in it is new). An offset past the end
@@ -61,17 +67,28 @@ export interface TailEventsOptions extends ReaderOptions {
  * Follows a log as it grows, like `tail -F`: yields each complete record once, in order, as soon as its
  * newline is written. Waits for a file that does not exist yet; buffers a partial line until its newline;
  * starts over at 0 on truncation and on rotation (after draining the old file), telling `onReset`.
- * Runs until `signal` aborts. Rejects with an {@link EventLogError}: `NOT_A_FILE` for a symlink, directory or
+ * Runs until `signal` aborts. With `events` (a contract's), records are validated and typed as in `readEvents`.
+ * Rejects with an {@link EventLogError}: `NOT_A_FILE` for a symlink, directory or
  * FIFO at the path, the common code of any other failure to open it (`IO_ERROR` for `EACCES`, `EMFILE`, ...).
  *
  * @example
  * const controller = new AbortController();
- * for await (const { record } of tailEvents('run/events.jsonl', { signal: controller.signal })) {
+ * for await (const { record } of tailEvents('run/events.jsonl', { events: contract.events, signal: controller.signal })) {
+ *   if (record.event_type === 'progress') console.log(record.data.percent); // a number
  *   if (record.event_type === 'completed') controller.abort();
  * }
  */
-export async function* tailEvents(path: string, options: TailEventsOptions = {}): AsyncGenerator<EventEntry> {
-  const file = resolve(path);
+export function tailEvents<E extends EventSchemas | undefined = undefined, U extends UnknownEvents = 'skip'>(
+  path: string,
+  options: TailEventsOptions<E, U> = {},
+): AsyncGenerator<EntryOf<E, U>> {
+  return typedEntries(followLog(resolve(path), options), options, resolve(path));
+}
+
+async function* followLog(
+  file: string,
+  options: TailEventsOptions<EventSchemas | undefined, UnknownEvents>,
+): AsyncGenerator<EventEntry> {
   const { signal, onReset, onSkip, maxLineBytes } = options;
   let from = options.from ?? 'start';
   if (!(from === 'start' || from === 'end' || (Number.isSafeInteger(from) && from >= 0)))

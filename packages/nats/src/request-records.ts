@@ -23,6 +23,8 @@ export interface NatsRequestRecord {
   requested_at: string;
   /** Always `null` (the original's template has it). */
   response: null;
+  /** What is asked (PROTOCOL.md 4.3): picks the responder's handler. Absent when the requester named none. */
+  kind?: string;
   /** The question. */
   payload?: unknown;
   /** ISO 8601; from this instant on the request is expired. `null` or absent: never. */

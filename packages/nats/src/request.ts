@@ -25,6 +25,8 @@ export interface RequestOptions<S extends StandardSchemaV1 | undefined = undefin
     RequestsStreamOptions {
   /** The request id (PROTOCOL.md 4.2); an existing id with the same payload resumes it. @default a random UUID */
   id?: string;
+  /** What is asked (PROTOCOL.md 4.3), written as the record's `kind`: a bridge's local request file keeps it. */
+  kind?: string;
   /** Validates the answer (`SCHEMA_MISMATCH`); its JSON Schema, when it has one, travels with the request. */
   schema?: S;
   /** Written as `expires_at`; at the deadline the request is expired for everyone: `TIMEOUT`. @default none */
@@ -127,6 +129,7 @@ async function ask<S extends StandardSchemaV1 | undefined>(
       schema: jsonSchemaOf(options.schema),
       requested_at: new Date(now).toISOString(),
       response: null,
+      ...(options.kind === undefined ? {} : { kind: options.kind }),
       payload,
       expires_at: settings.timeoutMs === undefined ? null : new Date(now + settings.timeoutMs).toISOString(),
       requester: processInfo(),

@@ -29,7 +29,7 @@ async function fipcRoundTrip() {
   await responder.waitForLine((l) => l === 'ready');
   try {
     // retention 0 keeps the directory small, as a long-running system with a short retention would
-    return await latencies((n) => request(dir, { ...payload, n }, { retentionMs: 0 }));
+    return await latencies((n) => request(dir, 'ask', { ...payload, n }, { retentionMs: 0 }));
   } finally {
     responder.process.stdin?.end();
     await responder.exited;

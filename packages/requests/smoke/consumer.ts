@@ -29,6 +29,7 @@ const Approval = {
 export async function ask(signal: AbortSignal): Promise<boolean> {
   const pending = request(
     'runs/run-1',
+    'approve',
     { question: 'Deploy?' },
     { schema: Approval, signal, durability: 'fsync' },
   );

@@ -43,9 +43,14 @@ responder.stdout.on('data', (chunk) => {
 });
 const exited = new Promise((resolve) => responder.on('exit', resolve));
 
-const answer = await request(dir, { question: 'yes, deploy?' }, { schema: Approval, timeoutMs: 60_000 });
+const answer = await request(
+  dir,
+  'approve',
+  { question: 'yes, deploy?' },
+  { schema: Approval, timeoutMs: 60_000 },
+);
 assert.deepEqual(answer, { approved: true });
-await assert.rejects(request(dir, { question: 'fail' }, { timeoutMs: 60_000 }), (error) => {
+await assert.rejects(request(dir, 'approve', { question: 'fail' }, { timeoutMs: 60_000 }), (error) => {
   assert.ok(error instanceof RequestError);
   assert.equal(error.code, 'RESPONDER_ERROR');
   return true;
@@ -54,9 +59,9 @@ assert.equal(await exited, 0);
 assert.deepEqual(JSON.parse(summary), { answered: 1, failed: 1 });
 
 // Answered and cancelled from this process by id, as a UI would.
-const pending = request(dir, { question: 'by hand?' }, { id: 'by-hand', schema: Approval });
+const pending = request(dir, 'approve', { question: 'by hand?' }, { id: 'by-hand', schema: Approval });
 assert.equal(pending.id, 'by-hand');
-const cancelled = request(dir, { question: 'dismissed?' }, { id: 'dismissed' });
+const cancelled = request(dir, 'approve', { question: 'dismissed?' }, { id: 'dismissed' });
 const ids = async () => (await listRequests(dir, { status: 'pending' })).map((r) => r.id).sort();
 while ((await ids()).length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
 await respond(dir, 'by-hand', { approved: false });
@@ -64,7 +69,7 @@ await cancelRequest(dir, 'dismissed');
 assert.deepEqual(await pending, { approved: false });
 await assert.rejects(cancelled, { code: 'REQUEST_CANCELLED' });
 await assert.rejects(respond(dir, 'by-hand', { approved: true }), { code: 'ALREADY_ANSWERED' });
-await assert.rejects(request(dir, {}, { timeoutMs: 50 }), { code: 'TIMEOUT' });
+await assert.rejects(request(dir, 'approve', {}, { timeoutMs: 50 }), { code: 'TIMEOUT' });
 await assert.rejects(respond(dir, 'never-asked', 1), { code: 'NOT_FOUND' });
 
 const all = await listRequests(dir);

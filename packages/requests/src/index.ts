@@ -1,3 +1,4 @@
+export type { RequestKind, RequestSchemas } from '@fipc/core';
 export { awaitResponse } from './await-response.js';
 export { REQUESTS_DIRNAME, requestsDirectory } from './directory.js';
 export {
@@ -8,6 +9,13 @@ export {
 } from './errors.js';
 export type { EventSink } from './event-sink.js';
 export { assertValidId, isValidId, MAX_ID_LENGTH } from './ids.js';
+export type {
+  AnswerOf,
+  PayloadOf,
+  RequestHandlers,
+  TypedRequestOptions,
+  TypedServeOptions,
+} from './kinds.js';
 export { type ListOptions, listRequests, type RequestInfo, type RequestStatus } from './list.js';
 export type { JsonValue, ProcessInfo, RequestRecord, ResponseRecord } from './records.js';
 export {

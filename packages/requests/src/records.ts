@@ -40,6 +40,8 @@ export interface RequestRecord {
   requested_at: string;
   /** Always `null`: the answer lives in the response file (the original's template writes this field). */
   response?: null;
+  /** What is asked: picks the responder's handler and the schemas of the payload and answer. */
+  kind?: string;
   /** The question itself. */
   payload?: JsonValue;
   /** ISO 8601, UTC; after it the request is expired. `null`: never. */

@@ -47,7 +47,14 @@ export class Responder {
     const controller = new AbortController();
     this.running.set(id, { generation, controller });
     Promise.resolve()
-      .then(() => this.handler(request.payload as never, { id, request, signal: controller.signal }))
+      .then(() =>
+        this.handler(request.payload as never, {
+          id,
+          kind: typeof request.kind === 'string' ? request.kind : undefined,
+          request,
+          signal: controller.signal,
+        }),
+      )
       .then(
         (value) => ({ status: 'answered' as const, payload: value ?? null }),
         (error: unknown) => ({ status: 'answered' as const, error: errorInfo(error) }),

@@ -5,9 +5,12 @@ import {
   type OnSkip,
   onAbort,
   positiveMs,
+  type RequestSchemas,
 } from '@fipc/core';
 import { openDirectory } from './directory.js';
+import { checkKinds, dispatcher } from './dispatch.js';
 import { RequestError } from './errors.js';
+import type { RequestHandlers, TypedServeOptions } from './kinds.js';
 import { DEFAULT_LEASE_MS, Heartbeat } from './lease.js';
 import { DEFAULT_MAX_BYTES } from './outcome.js';
 import { RequestQueue } from './queue.js';
@@ -28,6 +31,8 @@ import { DEFAULT_RETENTION_MS, scheduleSweep } from './sweep.js';
 export interface RequestContext {
   /** The request id. */
   id: string;
+  /** The request's kind, as its file records it; `undefined` in requests written without one (the original's). */
+  kind: string | undefined;
   /** The whole request file (schema, requested_at, expires_at, requester, ...). */
   request: RequestRecord;
   /**
@@ -43,7 +48,10 @@ export interface RequestContext {
  * @example
  * const handler: RequestHandler<{ question: string }> = async ({ question }) => ({ approved: question.length < 100 });
  */
-export type RequestHandler<P = unknown> = (payload: P, context: RequestContext) => unknown;
+export type RequestHandler<P = unknown, A = unknown> = (
+  payload: P,
+  context: RequestContext,
+) => A | Promise<A>;
 
 /**
  * Options of {@link serveRequests}.
@@ -118,33 +126,50 @@ export interface ServeSummary {
 }
 
 /**
- * Serves the requests of a directory until `signal` aborts. Any number of responders, in any processes, may
- * serve one directory: each request is claimed exclusively (a lease file linked atomically) and handled by
- * one of them; a responder that dies loses its claims after `leaseMs` and another takes them over. A handler
- * that throws produces an error response: the requester rejects with `RESPONDER_ERROR`.
+ * Serves the requests of a directory until `signal` aborts. `handlers` is one handler per request kind (a
+ * request's `kind` picks it), or one function for every kind. With a contract's `requests` in the options, each
+ * payload is validated by its kind's schema before its handler runs and each answer before it is written. Any
+ * number of responders, in any processes, may serve one directory: each request is claimed exclusively (a lease
+ * file linked atomically) and handled by one of them; a responder that dies loses its claims after `leaseMs` and
+ * another takes them over. A handler that throws produces an error response: the requester rejects with
+ * `RESPONDER_ERROR`. So does a request of a kind no handler serves (`MALFORMED_REQUEST`), a payload its schema
+ * rejects (`SCHEMA_MISMATCH`; both also told to `onSkip`) and an answer its schema rejects (`SCHEMA_MISMATCH`).
  *
  * Resolves with a summary once stopped and drained. Rejects at once with `INVALID_OPTIONS`,
  * `UNSAFE_DIRECTORY`, `DISK_FULL` or `IO_ERROR`.
  *
  * @example
  * const stop = new AbortController();
- * const served = serveRequests('runs/run-1', async (payload, { signal }) => {
- *   return { approved: await askSomeone(payload, signal) };
- * }, { signal: stop.signal, concurrency: 4 });
+ * const served = serveRequests(
+ *   'runs/run-1',
+ *   { approve: async ({ question }, { signal }) => ({ approved: await askSomeone(question, signal) }) },
+ *   { requests: contract.requests, signal: stop.signal, concurrency: 4 },
+ * );
  * // later
  * stop.abort();
  * console.log(await served); // { answered: 12, failed: 0 }
  */
-export async function serveRequests<P = unknown>(
+export function serveRequests<R extends RequestSchemas>(
   dir: string,
-  handler: RequestHandler<P>,
-  options: ServeOptions = {},
+  handlers: RequestHandlers<R>,
+  options: TypedServeOptions<R>,
+): Promise<ServeSummary>;
+export function serveRequests(
+  dir: string,
+  handlers: RequestHandler | Readonly<Record<string, RequestHandler>>,
+  options?: ServeOptions & { requests?: never },
+): Promise<ServeSummary>;
+export async function serveRequests(
+  dir: string,
+  handlers: RequestHandler | Readonly<Record<string, RequestHandler>>,
+  options: ServeOptions & { requests?: RequestSchemas } = {},
 ): Promise<ServeSummary> {
   const settings = checkServeOptions(options);
   const path = openDirectory(dir, true);
   const { signal } = options;
   if (signal?.aborted) return { answered: 0, failed: 0 };
   const heartbeat = new Heartbeat(path, settings.leaseMs);
+  const handler = dispatcher(handlers, options.requests, settings.onSkip, path);
   const responder: Responder = new Responder(path, heartbeat, handler, settings, () => queue.pump());
   const queue = new RequestQueue(responder);
   const unwatch = queue.watch();
@@ -160,7 +185,8 @@ export async function serveRequests<P = unknown>(
   return responder.summary;
 }
 
-function checkServeOptions(options: ServeOptions): ServeSettings {
+function checkServeOptions(options: ServeOptions & { requests?: RequestSchemas }): ServeSettings {
+  checkKinds(options.requests);
   try {
     return {
       concurrency: positiveMs('concurrency', options.concurrency, 8),

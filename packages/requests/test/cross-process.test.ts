@@ -58,14 +58,14 @@ describe('across processes', () => {
     const dir = tempDir();
     const doomed = await startResponder(dir, 1000, 600_000, 5);
     const ids = ['r0', 'r1', 'r2', 'r3', 'r4'];
-    const answers = ids.map((id) => request(dir, { id }, { id, timeoutMs: 60_000 }));
+    const answers = ids.map((id) => request(dir, 'ask', { id }, { id, timeoutMs: 60_000 }));
     await waitFor(() => handled(doomed).length === 5, { timeoutMs: 60_000, what: 'five claims' });
     expect(handled(doomed).sort()).toEqual(ids);
     await doomed.kill9();
     expect((await listRequests(dir, { status: 'claimed' })).length).toBeGreaterThan(0);
 
     // Nobody alive to answer: this one ends by its timeout, and never hangs.
-    const lonely = request(dir, { id: 't0' }, { id: 't0', timeoutMs: 1500 });
+    const lonely = request(dir, 'ask', { id: 't0' }, { id: 't0', timeoutMs: 1500 });
     await expect(lonely).rejects.toMatchObject({ code: 'TIMEOUT' });
     await expect(lonely).rejects.toBeInstanceOf(RequestError);
 
@@ -98,7 +98,7 @@ describe('across processes', () => {
     const dir = tempDir();
     const responder = await startResponder(dir, 5000, 600_000, 2);
     const abort = new AbortController();
-    const waiting = request(dir, { id: 'long' }, { id: 'long', signal: abort.signal });
+    const waiting = request(dir, 'ask', { id: 'long' }, { id: 'long', signal: abort.signal });
     await waitFor(() => handled(responder).includes('long'));
     abort.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'ABORTED' });

@@ -35,7 +35,12 @@ describe('request and respond', () => {
   it('writes the original request file (pretty, 0600 in a 0700 directory) and resolves with the answer', async () => {
     const dir = tempDir();
     const schema = z.object({ approved: z.boolean(), comment: z.string().optional() });
-    const answer = request(dir, { question: 'deploy?' }, { id: 'approve-1', schema, timeoutMs: 60_000 });
+    const answer = request(
+      dir,
+      'ask',
+      { question: 'deploy?' },
+      { id: 'approve-1', schema, timeoutMs: 60_000 },
+    );
     const path = join(dir, 'input-requests', 'approve-1.json');
     const text = readFileSync(path, 'utf8');
     expect(text).toContain('\n  "request_id": "approve-1",\n');
@@ -70,7 +75,7 @@ describe('request and respond', () => {
 
   it('generates ids, and accepts the requests directory itself as dir', async () => {
     const dir = join(tempDir(), 'input-requests');
-    const answer = request(dir, 'q');
+    const answer = request(dir, 'ask', 'q');
     const name = await waitFor(() => readdirSync(dir).find((n) => n.endsWith('.json')));
     const id = name!.replace(/\.json$/, '');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
@@ -81,14 +86,14 @@ describe('request and respond', () => {
 
   it('first answer wins; a second gets ALREADY_ANSWERED; unknown, cancelled, expired are typed', async () => {
     const dir = tempDir();
-    const answer = request(dir, {}, { id: 'r' });
+    const answer = request(dir, 'ask', {}, { id: 'r' });
     await respond(dir, 'r', 'first');
     expect((await rejection(respond(dir, 'r', 'second'))).code).toBe('ALREADY_ANSWERED');
     await expect(answer).resolves.toBe('first');
     expect((await rejection(respond(dir, 'nope', 1))).code).toBe('NOT_FOUND');
 
     const abort = new AbortController();
-    const cancelled = request(dir, {}, { id: 'c', signal: abort.signal });
+    const cancelled = request(dir, 'ask', {}, { id: 'c', signal: abort.signal });
     abort.abort(new Error('user closed the page'));
     const aborted = await rejection(cancelled);
     expect(aborted.code).toBe('ABORTED');
@@ -98,7 +103,7 @@ describe('request and respond', () => {
       reason: 'user closed the page',
     });
 
-    const expiring = request(dir, {}, { id: 'e', timeoutMs: 50 });
+    const expiring = request(dir, 'ask', {}, { id: 'e', timeoutMs: 50 });
     expect((await rejection(expiring)).code).toBe('TIMEOUT');
     expect((await rejection(respond(dir, 'e', 1))).code).toBe('REQUEST_EXPIRED');
   });
@@ -107,11 +112,11 @@ describe('request and respond', () => {
     const dir = tempDir();
     const pollMs = 3_600_000; // a poll this slow would time the test out: only the fs.watch hint can deliver
     const stop = new AbortController();
-    const served = serveRequests(dir, (n: number) => n * 2, { signal: stop.signal, pollMs });
-    for (let i = 0; i < 20; i++) await expect(request(dir, i, { pollMs })).resolves.toBe(i * 2);
+    const served = serveRequests(dir, (n) => (n as number) * 2, { signal: stop.signal, pollMs });
+    for (let i = 0; i < 20; i++) await expect(request(dir, 'ask', i, { pollMs })).resolves.toBe(i * 2);
     stop.abort();
     expect(await served).toEqual({ answered: 20, failed: 0 });
-    const answer = request(dir, 'by hand', { id: 'hand', pollMs });
+    const answer = request(dir, 'ask', 'by hand', { id: 'hand', pollMs });
     await new Promise((resolve) => setTimeout(resolve, 20));
     await respond(dir, 'hand', 'ok');
     await expect(answer).resolves.toBe('ok');
@@ -119,7 +124,7 @@ describe('request and respond', () => {
 
   it('racing answers from many callers: exactly one wins', async () => {
     const dir = tempDir();
-    const answer = request(dir, {}, { id: 'race' });
+    const answer = request(dir, 'ask', {}, { id: 'race' });
     const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => respond(dir, 'race', i)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const codes = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as RequestError).code] : []));
@@ -129,13 +134,13 @@ describe('request and respond', () => {
 
   it('rejects with SCHEMA_MISMATCH, and cancellation by another process with REQUEST_CANCELLED', async () => {
     const dir = tempDir();
-    const answer = request(dir, {}, { id: 's', schema: z.object({ approved: z.boolean() }) });
+    const answer = request(dir, 'ask', {}, { id: 's', schema: z.object({ approved: z.boolean() }) });
     await respond(dir, 's', { approved: 'yes' });
     const mismatch = await rejection(answer);
     expect(mismatch.code).toBe('SCHEMA_MISMATCH');
     expect(mismatch.message).toMatch(/approved/);
 
-    const other = request(dir, {}, { id: 'x' });
+    const other = request(dir, 'ask', {}, { id: 'x' });
     await cancelRequest(dir, 'x', { reason: 'dismissed' });
     const cancelled = await rejection(other);
     expect(cancelled.code).toBe('REQUEST_CANCELLED');
@@ -148,7 +153,7 @@ describe('request and respond', () => {
     mkdirSync(dir);
     const hostile = ['../x', 'a/b', '.h', 'x:y', 'a\0b', 'x'.repeat(300), '', '..', 'a\\b', 'é', ' x'];
     for (const id of hostile) {
-      expect((await rejection(request(dir, 1, { id }))).code).toBe('INVALID_ID');
+      expect((await rejection(request(dir, 'ask', 1, { id }))).code).toBe('INVALID_ID');
       expect((await rejection(respond(dir, id, 1))).code).toBe('INVALID_ID');
       expect((await rejection(awaitResponse(dir, id))).code).toBe('INVALID_ID');
       expect((await rejection(cancelRequest(dir, id))).code).toBe('INVALID_ID');
@@ -156,7 +161,7 @@ describe('request and respond', () => {
     expect(readdirSync(root)).toEqual(['run']);
     expect(readdirSync(dir)).toEqual([]);
     // 128 characters is the limit, and dots inside are fine
-    const ok = request(dir, 1, { id: `a.b-${'c'.repeat(124)}` });
+    const ok = request(dir, 'ask', 1, { id: `a.b-${'c'.repeat(124)}` });
     await respond(dir, `a.b-${'c'.repeat(124)}`, 2);
     await expect(ok).resolves.toBe(2);
   });
@@ -166,7 +171,7 @@ describe('request and respond', () => {
     const open = join(root, 'open');
     mkdirSync(join(open, 'input-requests'), { recursive: true });
     chmodSync(join(open, 'input-requests'), 0o777);
-    const error = await rejection(request(open, 1));
+    const error = await rejection(request(open, 'ask', 1));
     expect(error.code).toBe('UNSAFE_DIRECTORY');
     expect(error.message).toMatch(/writable by group or others/);
     expect(readdirSync(join(open, 'input-requests'))).toEqual([]); // not even the private subdirectory
@@ -175,7 +180,7 @@ describe('request and respond', () => {
     mkdirSync(elsewhere, { mode: 0o700 });
     mkdirSync(join(root, 'linked'));
     symlinkSync(elsewhere, join(root, 'linked', 'input-requests'));
-    expect((await rejection(request(join(root, 'linked'), 1))).code).toBe('UNSAFE_DIRECTORY');
+    expect((await rejection(request(join(root, 'linked'), 'ask', 1))).code).toBe('UNSAFE_DIRECTORY');
     expect((await rejection(listRequests(join(root, 'linked')))).code).toBe('UNSAFE_DIRECTORY');
     expect(readdirSync(elsewhere)).toEqual([]);
   });
@@ -200,12 +205,12 @@ describe('request and respond', () => {
     mkdirSync(join(dir, 'input-requests'), { recursive: true, mode: 0o700 });
     symlinkSync(outside, join(dir, 'input-requests', 'planted.json'));
     // A request over the planted link: the link is an existing entry with another content, never written through.
-    const error = await rejection(request(dir, { a: 1 }, { id: 'planted' }));
+    const error = await rejection(request(dir, 'ask', { a: 1 }, { id: 'planted' }));
     expect(error.code).toBe('NOT_A_FILE');
     expect((await rejection(respond(dir, 'planted', 1))).code).toBe('NOT_A_FILE');
 
     // A link planted at the response path of a pending request: the requester rejects, nothing is written.
-    const waiting = request(dir, {}, { id: 'victim' });
+    const waiting = request(dir, 'ask', {}, { id: 'victim' });
     symlinkSync(outside, join(dir, 'input-requests', 'victim.response'));
     expect((await rejection(waiting)).code).toBe('NOT_A_FILE');
     expect((await rejection(respond(dir, 'victim', 'x'))).code).toBe('ALREADY_ANSWERED');
@@ -225,7 +230,7 @@ describe('request and respond', () => {
       ['binary', Buffer.from([0, 159, 146, 150, 0]), 'MALFORMED_RESPONSE'],
       ['huge', `{"status":"answered","payload":"${'x'.repeat(3000)}"}`, 'TOO_LARGE'],
     ];
-    const waits = cases.map(([id]) => request(dir, {}, { id, maxBytes: 2048, pollMs: 100 }));
+    const waits = cases.map(([id]) => request(dir, 'ask', {}, { id, maxBytes: 2048, pollMs: 100 }));
     const old = new Date(Date.now() - 10_000);
     for (const [id, content] of cases) {
       writeFileSync(join(box, `.hand-${id}`), content);
@@ -238,7 +243,7 @@ describe('request and respond', () => {
 
   it('waits out a response written non-atomically (empty first, then complete)', async () => {
     const dir = tempDir();
-    const answer = request(dir, {}, { id: 'slow-writer' });
+    const answer = request(dir, 'ask', {}, { id: 'slow-writer' });
     const path = join(dir, 'input-requests', 'slow-writer.response');
     writeFileSync(path, '');
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -257,6 +262,7 @@ describe('request and respond', () => {
     const dir = tempDir();
     const answer = request(
       dir,
+      'ask',
       { question: 'ship it?' },
       { id: 'py-1', schema: z.object({ ok: z.boolean() }) },
     );
@@ -280,15 +286,15 @@ for path in glob.glob(os.path.join(box, "*.json")):
 
   it('resumes an earlier request by id: request with the same id and payload, or awaitResponse', async () => {
     const dir = tempDir();
-    const first = request(dir, { n: 1 }, { id: 'again' });
-    const second = request(dir, { n: 1 }, { id: 'again' });
+    const first = request(dir, 'ask', { n: 1 }, { id: 'again' });
+    const second = request(dir, 'ask', { n: 1 }, { id: 'again' });
     const third = awaitResponse(dir, 'again');
-    expect((await rejection(request(dir, { n: 2 }, { id: 'again' }))).code).toBe('ID_IN_USE');
+    expect((await rejection(request(dir, 'ask', { n: 2 }, { id: 'again' }))).code).toBe('ID_IN_USE');
     await respond(dir, 'again', 'yes');
     expect(await Promise.all([first, second, third])).toEqual(['yes', 'yes', 'yes']);
     // long after: the stored answer is delivered at once
     await expect(awaitResponse(dir, 'again')).resolves.toBe('yes');
-    await expect(request(dir, { n: 1 }, { id: 'again' })).resolves.toBe('yes');
+    await expect(request(dir, 'ask', { n: 1 }, { id: 'again' })).resolves.toBe('yes');
     expect((await rejection(awaitResponse(dir, 'never-made'))).code).toBe('NOT_FOUND');
   });
 
@@ -296,15 +302,17 @@ for path in glob.glob(os.path.join(box, "*.json")):
     const dir = tempDir();
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
-    expect((await rejection(request(dir, cycle, { id: 'c' }))).code).toBe('SCHEMA_MISMATCH');
-    expect((await rejection(request(dir, { n: 1n }, { id: 'b' }))).code).toBe('SCHEMA_MISMATCH');
-    expect((await rejection(request(dir, { n: Number.NaN }, { id: 'n' }))).code).toBe('SCHEMA_MISMATCH');
-    expect((await rejection(request(dir, 'x'.repeat(5000), { id: 'big', maxBytes: 1000 }))).code).toBe(
+    expect((await rejection(request(dir, 'ask', cycle, { id: 'c' }))).code).toBe('SCHEMA_MISMATCH');
+    expect((await rejection(request(dir, 'ask', { n: 1n }, { id: 'b' }))).code).toBe('SCHEMA_MISMATCH');
+    expect((await rejection(request(dir, 'ask', { n: Number.NaN }, { id: 'n' }))).code).toBe(
+      'SCHEMA_MISMATCH',
+    );
+    expect((await rejection(request(dir, 'ask', 'x'.repeat(5000), { id: 'big', maxBytes: 1000 }))).code).toBe(
       'TOO_LARGE',
     );
     expect(existsSync(join(dir, 'input-requests', 'c.json'))).toBe(false);
     expect(readdirSync(join(dir, 'input-requests'))).toEqual(['.tmp']);
-    const pending = request(dir, 1, { id: 'ok', timeoutMs: 30_000 });
+    const pending = request(dir, 'ask', 1, { id: 'ok', timeoutMs: 30_000 });
     expect((await rejection(respond(dir, 'ok', cycle))).code).toBe('SCHEMA_MISMATCH');
     await respond(dir, 'ok', 'fine');
     await expect(pending).resolves.toBe('fine');
@@ -317,7 +325,7 @@ describe('schemas, options and malformed bytes', () => {
     const box = join(dir, 'input-requests');
     // zod 4 implements StandardJSONSchemaV1; a defaulted field may be left out by the responder
     const Approval = z.object({ approved: z.boolean(), comment: z.string().default('none') });
-    const approval = request(dir, 'deploy?', { id: 'zod', schema: Approval });
+    const approval = request(dir, 'ask', 'deploy?', { id: 'zod', schema: Approval });
     const written = JSON.parse(readFileSync(join(box, 'zod.json'), 'utf8')).schema;
     expect(written).toMatchObject({ type: 'object', required: ['approved'] });
     expect(written.$schema).toMatch(/2020-12/);
@@ -333,18 +341,18 @@ describe('schemas, options and malformed bytes', () => {
           typeof value === 'number' ? { value: value * 2 } : { issues: [{ message: 'not a number' }] },
       },
     };
-    const doubled = request(dir, 'n?', { id: 'hand', schema: Doubled });
+    const doubled = request(dir, 'ask', 'n?', { id: 'hand', schema: Doubled });
     expect(JSON.parse(readFileSync(join(box, 'hand.json'), 'utf8')).schema).toEqual({});
     await respond(dir, 'hand', 21);
     const answer: number = await doubled;
     expect(answer).toBe(42);
-    const wrong = request(dir, 'n?', { id: 'wrong', schema: Doubled });
+    const wrong = request(dir, 'ask', 'n?', { id: 'wrong', schema: Doubled });
     await respond(dir, 'wrong', 'x');
     expect((await rejection(wrong)).message).toMatch(/not a number/);
 
     // A schema whose JSON Schema cannot be made (zod throws for z.date()) still validates; {} is written
     const Dated = z.object({ at: z.date() });
-    const dated = request(dir, 'when?', { id: 'dated', schema: Dated, timeoutMs: 60_000 });
+    const dated = request(dir, 'ask', 'when?', { id: 'dated', schema: Dated, timeoutMs: 60_000 });
     expect(JSON.parse(readFileSync(join(box, 'dated.json'), 'utf8')).schema).toEqual({});
     await cancelRequest(dir, 'dated');
     expect((await rejection(dated)).code).toBe('REQUEST_CANCELLED');
@@ -354,11 +362,11 @@ describe('schemas, options and malformed bytes', () => {
     const dir = tempDir();
     const bad = [{ pollMs: 0 }, { pollMs: Number.NaN }, { maxBytes: 0 }, { durability: 'always' as 'fsync' }];
     for (const options of bad) {
-      expect((await rejection(request(dir, 1, options))).code).toBe('INVALID_OPTIONS');
+      expect((await rejection(request(dir, 'ask', 1, options))).code).toBe('INVALID_OPTIONS');
       expect((await rejection(serveRequests(dir, () => 1, options))).code).toBe('INVALID_OPTIONS');
     }
     for (const timeoutMs of [-1, 0, Number.POSITIVE_INFINITY]) {
-      expect((await rejection(request(dir, 1, { timeoutMs }))).code).toBe('INVALID_OPTIONS');
+      expect((await rejection(request(dir, 'ask', 1, { timeoutMs }))).code).toBe('INVALID_OPTIONS');
     }
     expect((await rejection(serveRequests(dir, () => 1, { leaseMs: 0 }))).code).toBe('INVALID_OPTIONS');
     expect((await rejection(respond(dir, 'x', 1, { durability: 'yes' as 'fsync' }))).code).toBe(
@@ -367,7 +375,7 @@ describe('schemas, options and malformed bytes', () => {
     expect((await rejection(sweepRequests(dir, { staleTempMs: -5 }))).code).toBe('INVALID_OPTIONS');
     expect(existsSync(join(dir, 'input-requests'))).toBe(false);
     // fsync on the way works as the default does
-    const durable = request(dir, 1, { id: 'durable', durability: 'fsync' });
+    const durable = request(dir, 'ask', 1, { id: 'durable', durability: 'fsync' });
     await respond(dir, 'durable', 2, { durability: 'fsync' });
     await expect(durable).resolves.toBe(2);
   });
@@ -375,7 +383,7 @@ describe('schemas, options and malformed bytes', () => {
   it('rejects a response that is not UTF-8 with MALFORMED_RESPONSE instead of decoding it lossily', async () => {
     const dir = tempDir();
     const box = join(dir, 'input-requests');
-    const answer = request(dir, {}, { id: 'latin1' });
+    const answer = request(dir, 'ask', {}, { id: 'latin1' });
     // "café" in Latin-1: JSON around one byte (0xE9) that is not UTF-8 there
     const bytes = Buffer.concat([
       Buffer.from('{"status":"answered","payload":"caf'),
@@ -403,8 +411,8 @@ describe('schemas, options and malformed bytes', () => {
     const dir = tempDir();
     const box = join(dir, 'input-requests');
     const abort = new AbortController();
-    const slow = request(dir, {}, { id: 'slow', pollMs: 3_600_000, signal: abort.signal });
-    const fast = request(dir, {}, { id: 'fast', pollMs: 50 });
+    const slow = request(dir, 'ask', {}, { id: 'slow', pollMs: 3_600_000, signal: abort.signal });
+    const fast = request(dir, 'ask', {}, { id: 'fast', pollMs: 50 });
     // A hand-made writer that died half-way: its notifications come while the file is young enough to be
     // still in writing (the 500 ms grace), and none come after. Only a safety poll looks again, once the
     // grace is over, and finds it malformed: within 500 + 50 ms with fast's own poll, never with slow's.
@@ -422,9 +430,9 @@ describe('schemas, options and malformed bytes', () => {
     const mounted = smallTmpfs(256);
     if ('skip' in mounted) return skip(mounted.skip);
     const dir = mounted.dir;
-    const pending = request(dir, 'q', { id: 'pending', timeoutMs: 60_000 });
+    const pending = request(dir, 'ask', 'q', { id: 'pending', timeoutMs: 60_000 });
     fillDisk(join(dir, 'filler'));
-    const full = await rejection(request(dir, 'x'.repeat(8192), { id: 'more' }));
+    const full = await rejection(request(dir, 'ask', 'x'.repeat(8192), { id: 'more' }));
     expect(full.code).toBe('DISK_FULL');
     expect(full.requestId).toBe('more');
     expect((await rejection(respond(dir, 'pending', 'y'.repeat(8192)))).code).toBe('DISK_FULL');

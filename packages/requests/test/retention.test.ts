@@ -9,7 +9,7 @@ import { files, rejection } from './helpers.js';
 describe('retention', () => {
   it('never removes a pair that this process is still waiting for', async () => {
     const dir = tempDir();
-    const answer = request(dir, 1, { id: 'w' });
+    const answer = request(dir, 'ask', 1, { id: 'w' });
     await respond(dir, 'w', 'kept');
     // the requester has not read the answer yet: a sweep with retention 0 must leave it
     await sweepRequests(dir, { retentionMs: 0 });
@@ -22,11 +22,11 @@ describe('retention', () => {
   it('removes finished pairs after the retention period and keeps pending requests', async () => {
     const dir = tempDir();
     const box = join(dir, 'input-requests');
-    const answered = request(dir, 1, { id: 'done' });
+    const answered = request(dir, 'ask', 1, { id: 'done' });
     await respond(dir, 'done', 1);
     await answered;
-    await rejection(request(dir, 1, { id: 'timed-out', timeoutMs: 10 }));
-    const pending = request(dir, 1, { id: 'pending' });
+    await rejection(request(dir, 'ask', 1, { id: 'timed-out', timeoutMs: 10 }));
+    const pending = request(dir, 'ask', 1, { id: 'pending' });
     const expiredUnanswered = join(box, 'stale.json');
     writeFileSync(
       expiredUnanswered,
@@ -71,7 +71,7 @@ describe('retention of responders and temp files', () => {
     const dir = tempDir();
     const tmp = join(dir, 'input-requests', '.tmp');
     const stop = new AbortController();
-    const served = serveRequests(dir, (n: number) => n + 1, {
+    const served = serveRequests(dir, (n) => (n as number) + 1, {
       signal: stop.signal,
       leaseMs: 4 * 3_600_000, // renewed every 80 minutes
       pollMs: 50,
@@ -83,7 +83,7 @@ describe('retention of responders and temp files', () => {
     await sweepRequests(dir);
     expect(readdirSync(tmp)).toContain(heartbeat);
     // its claims are links of the heartbeat: it still answers
-    await expect(request(dir, 1, { timeoutMs: 10_000 })).resolves.toBe(2);
+    await expect(request(dir, 'ask', 1, { timeoutMs: 10_000 })).resolves.toBe(2);
     stop.abort();
     expect(await served).toEqual({ answered: 1, failed: 0 });
   });

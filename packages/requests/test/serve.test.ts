@@ -17,7 +17,8 @@ describe('serveRequests', () => {
     let cancelledSignal: AbortSignal | undefined;
     const served = serveRequests(
       dir,
-      async (payload: { kind: string }, { id, signal }) => {
+      async (given, { id, signal }) => {
+        const payload = given as { kind: string };
         seen.push(id);
         if (payload.kind === 'fail') throw Object.assign(new Error('no disk'), { code: 'ENOSPC' });
         if (payload.kind === 'hang') {
@@ -29,13 +30,13 @@ describe('serveRequests', () => {
       },
       { signal: stop.signal },
     );
-    await expect(request(dir, { kind: 'ok' }, { id: 'ok' })).resolves.toEqual({ done: 'ok' });
-    const failure = await rejection(request(dir, { kind: 'fail' }, { id: 'fail' }));
+    await expect(request(dir, 'ask', { kind: 'ok' }, { id: 'ok' })).resolves.toEqual({ done: 'ok' });
+    const failure = await rejection(request(dir, 'ask', { kind: 'fail' }, { id: 'fail' }));
     expect(failure.code).toBe('RESPONDER_ERROR');
     expect(failure.responseError).toEqual({ message: 'no disk', name: 'Error', code: 'ENOSPC' });
 
     const abort = new AbortController();
-    const hanging = request(dir, { kind: 'hang' }, { id: 'hang', signal: abort.signal });
+    const hanging = request(dir, 'ask', { kind: 'hang' }, { id: 'hang', signal: abort.signal });
     await waitFor(() => cancelledSignal);
     abort.abort();
     expect((await rejection(hanging)).code).toBe('ABORTED');
@@ -50,7 +51,7 @@ describe('serveRequests', () => {
 
   it('serves requests that were waiting before it started, and the original format without payload', async () => {
     const dir = tempDir();
-    const waiting = [request(dir, 'a', { id: 'a' }), request(dir, 'b', { id: 'b' })];
+    const waiting = [request(dir, 'ask', 'a', { id: 'a' }), request(dir, 'ask', 'b', { id: 'b' })];
     mkdirSync(join(dir, 'input-requests'), { recursive: true });
     // exactly what the Python original writes
     writeFileSync(
@@ -86,23 +87,25 @@ describe('serveRequests', () => {
     const dir = tempDir();
     const hold = new AbortController();
     const stop = new AbortController();
-    const answered = request(dir, 1, { id: 'answered' });
+    const answered = request(dir, 'ask', 1, { id: 'answered' });
     const cancel = new AbortController();
-    const cancelled = request(dir, 1, { id: 'cancelled', signal: cancel.signal });
+    const cancelled = request(dir, 'ask', 1, { id: 'cancelled', signal: cancel.signal });
     cancel.abort();
     await rejection(cancelled);
-    await rejection(request(dir, 1, { id: 'expired', timeoutMs: 20 }));
+    await rejection(request(dir, 'ask', 1, { id: 'expired', timeoutMs: 20 }));
     await respond(dir, 'answered', 'x');
     await answered;
-    const pending = request(dir, { hold: false }, { id: 'pending', signal: hold.signal });
+    const pending = request(dir, 'ask', { hold: false }, { id: 'pending', signal: hold.signal });
     let release: () => void = () => {};
     const served = serveRequests(
       dir,
-      (payload: { hold?: boolean }) =>
-        payload.hold ? new Promise((resolve) => (release = () => resolve('r'))) : undefined,
+      (payload) =>
+        (payload as { hold?: boolean }).hold
+          ? new Promise((resolve) => (release = () => resolve('r')))
+          : undefined,
       { signal: stop.signal, concurrency: 1 },
     );
-    const claimed = request(dir, { hold: true }, { id: 'claimed' });
+    const claimed = request(dir, 'ask', { hold: true }, { id: 'claimed' });
     // `pending` went to the responder first; wait for it to be answered, then `claimed` is held
     await expect(pending).resolves.toBeNull();
     await waitFor(async () => (await listRequests(dir, { status: 'claimed' })).length === 1);
@@ -122,7 +125,7 @@ describe('serveRequests', () => {
     await claimed;
     stop.abort();
     await served;
-    const late = request(dir, 1, { id: 'late' });
+    const late = request(dir, 'ask', 1, { id: 'late' });
     expect((await listRequests(dir, { status: 'pending' })).map((r) => r.id)).toEqual(['late']);
     await respond(dir, 'late', 0);
     await late;
@@ -131,14 +134,14 @@ describe('serveRequests', () => {
   it('emits input_requested, input_answered, input_cancelled and input_expired to a real event log', async () => {
     const dir = tempDir();
     const events = openEventLog(join(dir, 'events.jsonl'), { instanceId: 'run-1' });
-    const answer = request(dir, { q: 1 }, { id: 'a', events });
+    const answer = request(dir, 'ask', { q: 1 }, { id: 'a', events });
     await respond(dir, 'a', 'ok');
     await answer;
     const abort = new AbortController();
-    const cancelled = request(dir, {}, { id: 'c', events, signal: abort.signal });
+    const cancelled = request(dir, 'ask', {}, { id: 'c', events, signal: abort.signal });
     abort.abort();
     await rejection(cancelled);
-    await rejection(request(dir, {}, { id: 'e', events, timeoutMs: 10 }));
+    await rejection(request(dir, 'ask', {}, { id: 'e', events, timeoutMs: 10 }));
     await events.close();
     const seen = [];
     for await (const { record } of readEvents(join(dir, 'events.jsonl')))
@@ -206,7 +209,7 @@ describe('serveRequests: bad input and failures', () => {
     if ('skip' in mounted) return skip(mounted.skip);
     const dir = mounted.dir;
     const box = join(dir, 'input-requests');
-    const answer = request(dir, 'big?', { id: 'big', timeoutMs: 60_000 });
+    const answer = request(dir, 'ask', 'big?', { id: 'big', timeoutMs: 60_000 });
     const errors: RequestError[] = [];
     let runs = 0;
     const stop = new AbortController();

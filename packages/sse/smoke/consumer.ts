@@ -11,6 +11,7 @@ import {
   sseHandler,
   sseResponse,
 } from '@fipc/sse';
+import { type SseErrorCode as ClientCode, type EventStream, subscribe } from '@fipc/sse/client';
 
 const options: SseStreamOptions = {
   terminal: ['completed', 'failed'],
@@ -39,8 +40,31 @@ export function ids(id: string): number | undefined {
 export function code(error: unknown): SseErrorCode | undefined {
   return error instanceof SseError ? error.code : undefined;
 }
+// The Node-free client: records typed by a hand-written Standard Schema (no zod installed here).
+const Progress = {
+  '~standard': {
+    version: 1,
+    vendor: 'smoke',
+    validate: (value: unknown) => ({ value: value as { percent: number } }),
+    types: undefined as unknown as { input: { percent: number }; output: { percent: number } },
+  },
+} as const;
+
+export async function follow(signal: AbortSignal): Promise<number> {
+  const stream: EventStream<EventRecord<'progress', { percent: number }>> = subscribe(
+    'http://127.0.0.1:8080/events',
+    { signal, headers: { Authorization: 'Bearer x' }, events: { progress: Progress }, terminal: 'progress' },
+  );
+  let sum = 0;
+  for await (const record of stream) sum += record.data.percent;
+  // @ts-expect-error: retryMs is a number
+  subscribe('/events', { retryMs: '1' });
+  return sum + stream.lastEventId.length;
+}
+const refused: ClientCode = 'HTTP_ERROR';
+
 const unsafe: SseErrorCode = 'NOT_A_FILE';
 // @ts-expect-error: READ_FAILED became IO_ERROR
 const renamed: SseErrorCode = 'READ_FAILED';
 
-export { renamed, unsafe, wrong };
+export { refused, renamed, unsafe, wrong };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventLog } from '@fipc/events';
 import { parseEventId, SSE_HEADERS, sseHandler, sseResponse } from '@fipc/sse';
+import { subscribe } from '@fipc/sse/client';
 
 const path = join(mkdtempSync(join(tmpdir(), 'fipc-sse-smoke-')), 'run-1', 'events.jsonl');
 const log = openEventLog(path);
@@ -63,6 +64,11 @@ try {
   );
   // After the terminal record there is nothing more to wait for.
   assert.equal((await fetch(url, { headers: { 'Last-Event-ID': events[3].id } })).status, 204);
+
+  // The Node-free client: the same records; after the terminal one the reconnection gets 204 and it ends.
+  const viaClient = [];
+  for await (const record of subscribe(url, { retryMs: 10 })) viaClient.push(record.event_type);
+  assert.deepEqual(viaClient, ['progress', 'progress', 'progress', 'completed']);
 } finally {
   server.close();
   server.closeAllConnections();
@@ -76,4 +82,6 @@ assert.equal(sseResponse(join(path, '..'), new Request('http://localhost/events'
 assert.equal(typeof SSE_HEADERS, 'object');
 
 await log.close();
-console.log(`@fipc/sse: 4 events over HTTP, resumed by Last-Event-ID, 204 after the terminal event`);
+console.log(
+  `@fipc/sse: 4 events over HTTP, resumed by Last-Event-ID, 204 after the terminal event; @fipc/sse/client got them too`,
+);

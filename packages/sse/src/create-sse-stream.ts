@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { EventSchemas } from '@fipc/core';
 import { SseError } from './errors.js';
 import { type ResolvedOptions, resolveOptions, type SseStreamOptions } from './options.js';
 import { type Prepared, prepare } from './prepare.js';
@@ -20,7 +21,10 @@ const HIGH_WATER_MARK = 16 * 1024;
  * const stream = createSseStream('run/events.jsonl', { terminal: ['completed', 'failed'] });
  * return new Response(stream, { headers: { 'Content-Type': 'text/event-stream; charset=utf-8' } });
  */
-export function createSseStream(logPath: string, options: SseStreamOptions = {}): ReadableStream<Uint8Array> {
+export function createSseStream<E extends EventSchemas | undefined = undefined>(
+  logPath: string,
+  options: SseStreamOptions<E> = {},
+): ReadableStream<Uint8Array> {
   const resolved = resolveOptions(options);
   return streamOf(() => prepare(resolve(logPath), options.lastEventId, resolved), resolved, []);
 }

@@ -1,4 +1,5 @@
-import { FipcError } from '@fipc/core';
+// From the Node-free entry: `@fipc/sse/client` throws this class too.
+import { FipcError, type FipcErrorOptions } from '@fipc/core/portable';
 
 /**
  * Every code an {@link SseError} can carry (the common ones mean what they mean in every fipc package, see
@@ -21,7 +22,12 @@ export type SseErrorCode =
   /** The log could not be read (e.g. permissions); the client is disconnected and may reconnect. */
   | 'IO_ERROR'
   /** An option out of range; thrown when the stream or handler is created. */
-  | 'INVALID_OPTIONS';
+  | 'INVALID_OPTIONS'
+  /**
+   * `subscribe` (`@fipc/sse/client`): the server refused the subscription for good (a 4xx status such as 401,
+   * 404 or 410, or a 200 that is no event stream); `status` holds the HTTP status.
+   */
+  | 'HTTP_ERROR';
 
 /**
  * The one error class of `@fipc/sse`; branch on `code`, the original failure (if any) is in `cause`.
@@ -37,6 +43,13 @@ export type SseErrorCode =
 export class SseError extends FipcError<SseErrorCode> {
   /** Always `'SseError'`, so logs and `util.inspect` name the class. */
   override name = 'SseError';
+  /** The HTTP status behind an `HTTP_ERROR`. */
+  readonly status: number | undefined;
+
+  constructor(code: SseErrorCode, message: string, options: FipcErrorOptions & { status?: number } = {}) {
+    super(code, message, options);
+    this.status = options.status;
+  }
 }
 
 /** A failure to open or read the log as an {@link SseError}: `NOT_A_FILE`, else `IO_ERROR`. */

@@ -22,11 +22,12 @@ const UNSAFE_NAME = /[\r\n]/;
 /**
  * One record as an SSE event. `data:` is the record's compact JSON, which escapes every CR and LF, so the
  * payload is always one line and reaches a spec client byte-identical. An event type containing CR or LF is
- * not sent as `event:` (the client sees a `message`; the type is still in the data).
+ * not sent as `event:` (the client sees a `message`; the type is still in the data); nor is any with `named`
+ * false (the `eventName: 'message'` option).
  */
-export function recordFrame(record: EventRecord, id: string): Buffer {
+export function recordFrame(record: EventRecord, id: string, named = true): Buffer {
   const type = record.event_type;
-  const event = UNSAFE_NAME.test(type) ? '' : `event: ${type}\n`;
+  const event = !named || UNSAFE_NAME.test(type) ? '' : `event: ${type}\n`;
   return Buffer.from(`id: ${id}\n${event}data: ${JSON.stringify(record)}\n\n`);
 }
 

@@ -1,8 +1,11 @@
+export type { EventOf, EventSchemas, RecordOf } from '@fipc/core';
 export { createSseStream } from './create-sse-stream.js';
 export { SseError, type SseErrorCode } from './errors.js';
 export { type EventId, formatEventId, parseEventId } from './event-id.js';
 export { RESET_EVENT, TIMEOUT_EVENT } from './frames.js';
 export { SSE_HEADERS } from './headers.js';
-export type { RecordMatcher, SseStreamOptions } from './options.js';
+export type { SseStreamOptions } from './options.js';
+export type { RecordMatcher } from './record-matcher.js';
+export type { RecordOptions } from './record-options.js';
 export { type ResolveLogPath, sseHandler } from './sse-handler.js';
 export { sseResponse } from './sse-response.js';

@@ -1,19 +1,12 @@
 import {
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_POLL_MS,
-  type EventRecord,
+  type EventSchemas,
   type OnSkip,
   positiveMs,
 } from '@fipc/core';
 import { SseError } from './errors.js';
-
-/**
- * Which records match: one event type, several, or a predicate.
- *
- * @example
- * const terminal: RecordMatcher = (record) => record.event_type === 'completed' || record.phase === 'abort';
- */
-export type RecordMatcher = string | readonly string[] | ((record: EventRecord) => boolean);
+import { type RecordOptions, type ResolvedRecordOptions, resolveRecordOptions } from './record-options.js';
 
 /**
  * Options of {@link createSseStream}, {@link sseResponse} and {@link sseHandler}.
@@ -25,13 +18,9 @@ export type RecordMatcher = string | readonly string[] | ((record: EventRecord) 
  *   retryMs: 2_000,
  * };
  */
-export interface SseStreamOptions {
+export interface SseStreamOptions<E extends EventSchemas | undefined = undefined> extends RecordOptions<E> {
   /** Resume after this id (what the client last received); `sseResponse`/`sseHandler` read it from the request. */
   lastEventId?: string | null;
-  /** Only these records are sent (terminal records are always sent). @default every record */
-  filter?: RecordMatcher;
-  /** Records that end the stream: the record is sent, then the stream closes; a reconnect after it gets 204. */
-  terminal?: RecordMatcher;
   /**
    * A comment line is sent this often, so proxies and servers keep a quiet connection open and dead peers
    * are noticed. The default stays under the shortest common idle timeout (Bun.serve closes a connection
@@ -82,9 +71,7 @@ export interface SseStreamOptions {
   signal?: AbortSignal;
 }
 
-export interface ResolvedOptions {
-  filter: (record: EventRecord) => boolean;
-  terminal: ((record: EventRecord) => boolean) | undefined;
+export interface ResolvedOptions extends ResolvedRecordOptions {
   heartbeatMs: number;
   retryMs: number | undefined;
   missing: 'wait' | 'not-found';
@@ -106,19 +93,12 @@ function ms(name: string, value: number | undefined, fallback: number): number {
   }
 }
 
-export function matcher(match: RecordMatcher): (record: EventRecord) => boolean {
-  if (typeof match === 'function') return match;
-  const types = new Set(typeof match === 'string' ? [match] : match);
-  return (record) => types.has(record.event_type);
-}
-
 /** The default `heartbeatMs`: under Bun.serve's 10 s `idleTimeout`, the shortest common idle limit. */
 export const DEFAULT_HEARTBEAT_MS = 5_000;
 
-export function resolveOptions(options: SseStreamOptions): ResolvedOptions {
+export function resolveOptions(options: SseStreamOptions<EventSchemas | undefined>): ResolvedOptions {
   const resolved: ResolvedOptions = {
-    filter: options.filter === undefined ? () => true : matcher(options.filter),
-    terminal: options.terminal === undefined ? undefined : matcher(options.terminal),
+    ...resolveRecordOptions(options),
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     retryMs: options.retryMs,
     missing: options.missing ?? 'wait',

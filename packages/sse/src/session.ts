@@ -110,7 +110,7 @@ export class Session implements FollowerListener {
 
   /** Records this client read itself while catching up; `position` is where its reading goes on. */
   send(batch: readonly Frame[], position: number): void {
-    const { frames, terminal } = selectFrames(batch, 0, this.options);
+    const { frames, terminal } = selectFrames(batch, 0, this.options, this.prepared.path);
     this.#position = position;
     this.#write(frames, terminal);
   }
@@ -119,7 +119,7 @@ export class Session implements FollowerListener {
     let first = 0;
     while (first < batch.length && batch[first]!.entry.offset < this.#position) first++; // read in catch-up
     if (first === batch.length || this.#mode !== 'live') return;
-    const { frames, taken, all, terminal } = selectFrames(batch, first, this.options);
+    const { frames, taken, all, terminal } = selectFrames(batch, first, this.options, this.prepared.path);
     this.#position = batch[taken - 1]!.entry.nextOffset;
     this.#write(all && taken === batch.length ? [whole()] : frames, terminal);
     if (this.#mode === 'live' && this.sink.buffered > this.options.maxBufferBytes) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
+import type { EventSchemas } from '@fipc/core';
 import { lastEventIdOf, REFUSAL_HEADERS, SSE_HEADERS } from './headers.js';
 import { resolveOptions, type SseStreamOptions } from './options.js';
 import { prepare } from './prepare.js';
@@ -27,9 +28,12 @@ export type ResolveLogPath<Req extends IncomingMessage = IncomingMessage> = (
  * const handler = sseHandler((req) => `runs/${new URL(req.url!, 'http://x').searchParams.get('run')}/events.jsonl`);
  * createServer(handler).listen(8080, '127.0.0.1');
  */
-export function sseHandler<Req extends IncomingMessage = IncomingMessage>(
+export function sseHandler<
+  Req extends IncomingMessage = IncomingMessage,
+  E extends EventSchemas | undefined = undefined,
+>(
   resolveLogPath: ResolveLogPath<Req>,
-  options: Omit<SseStreamOptions, 'lastEventId'> = {},
+  options: Omit<SseStreamOptions<E>, 'lastEventId'> = {},
 ): (req: Req, res: ServerResponse) => Promise<void> {
   const resolved = resolveOptions(options);
   return async (req, res) => {

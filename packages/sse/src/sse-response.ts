@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { EventSchemas } from '@fipc/core';
 import { streamOf } from './create-sse-stream.js';
 import { lastEventIdOf, REFUSAL_HEADERS, SSE_HEADERS } from './headers.js';
 import { resolveOptions, type SseStreamOptions } from './options.js';
@@ -17,7 +18,11 @@ import { prepare } from './prepare.js';
  *   sseResponse(`runs/${c.req.param('id')}/events.jsonl`, c.req.raw, { terminal: ['completed', 'failed'] }),
  * );
  */
-export function sseResponse(logPath: string, request: Request, options: SseStreamOptions = {}): Response {
+export function sseResponse<E extends EventSchemas | undefined = undefined>(
+  logPath: string,
+  request: Request,
+  options: SseStreamOptions<E> = {},
+): Response {
   const resolved = resolveOptions(options);
   const lastEventId = options.lastEventId ?? lastEventIdOf(request.headers.get('last-event-id'), request.url);
   const prepared = prepare(resolve(logPath), lastEventId, resolved);

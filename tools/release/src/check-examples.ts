@@ -21,7 +21,8 @@ import { publishedPackages, root } from './workspace.js';
 // READMEs' `npm install` lines name. Then each block:
 // - `ts` (run with tsx after one strict `tsc` over all of them, NodeNext) and `js` blocks run as one file;
 // - `sh` blocks run with `bash -e`, the packed `fipc` bin on PATH;
-// each in its own directory, TWICE in that same directory, and must exit 0 by itself within the timeout,
+// each in its own directory (with the README's blocks that start with `// name.ts`, under that name, so a
+// block may import another), TWICE in that same directory, and must exit 0 by itself within the timeout,
 // leave no process behind, and print the same both times (stdout and stderr, after normalizeOutput() of
 // examples.ts has replaced timestamps, ids and ports). Running twice catches the example that only works in
 // an empty folder. A block that must not run (an `npm install` line, which this tool performs, a browser
@@ -194,9 +195,19 @@ try {
   await install(project, dependencies, internal);
   const env = { ...cleanEnv, PATH: `${join(project, 'node_modules/.bin')}:${cleanEnv.PATH}`, TZ: 'UTC' };
 
+  // A block that starts with `// name.ts` is also a module the README's other blocks may import
+  // (`import { contract } from './contract.js'`): it is written beside each of them under that name.
+  const modules = new Map<string, Array<[string, string]>>();
+  for (const example of examples) {
+    const name = /^\/\/ ([\w.-]+\.[jt]s)\s*$/.exec(example.code.split('\n')[0] ?? '')?.[1];
+    if (name) modules.set(example.readme, [...(modules.get(example.readme) ?? []), [name, example.code]]);
+  }
   for (const example of selected) {
     mkdirSync(join(project, example.name));
     const kind = RUNNABLE[example.lang as keyof typeof RUNNABLE];
+    for (const [name, code] of modules.get(example.readme) ?? []) {
+      writeFileSync(join(project, example.name, name), `${code}\n`);
+    }
     writeFileSync(
       join(project, example.name, kind === 'sh' ? 'example.sh' : `example.${kind}`),
       `${example.code}\n`,

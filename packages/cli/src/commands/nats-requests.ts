@@ -45,7 +45,8 @@ export const natsServeRequests: Command = {
       nats.serveRequests(
         async (payload, { id, request, signal }) => {
           try {
-            return await localRequest(dir!, payload ?? null, {
+            // The kind travels with the request (a requester that named none: the CLI's default).
+            return await localRequest(dir!, request.kind ?? 'question', payload ?? null, {
               id,
               signal,
               timeoutMs: remainingMs(request.expires_at),
@@ -94,8 +95,15 @@ export const natsForwardRequests: Command = {
     return runBridge(context, values, (nats, nc) =>
       serveLocal(
         dir!,
-        (payload, { id, request, signal }) =>
-          nats.request(payload, { nc, instanceId, id, signal, timeoutMs: remainingMs(request.expires_at) }),
+        (payload, { id, kind, request, signal }) =>
+          nats.request(payload, {
+            nc,
+            instanceId,
+            id,
+            kind,
+            signal,
+            timeoutMs: remainingMs(request.expires_at),
+          }),
         {
           signal: context.signal,
           concurrency: values.concurrency === undefined ? 64 : Number(values.concurrency),

@@ -33,10 +33,15 @@ export const requestCommand: Command = {
       value: 'ID',
       description: 'the request id; the same id and payload resume an earlier request (default: a UUID)',
     },
+    kind: {
+      type: 'string',
+      value: 'K',
+      description: "the request's kind, which picks the responder's handler (default: question)",
+    },
     durable: { type: 'boolean', description: 'fsync the request file and its directory before waiting' },
   },
   examples: [
-    `fipc request run '{"question":"Deploy to production?"}' --timeout 600`,
+    `fipc request run '{"question":"Deploy to production?"}' --kind approve --timeout 600`,
     `answer=$(fipc request run '{"q":"name?"}' --id ask-name) && echo "got $answer"`,
   ],
   async run({ positionals: [dir, json], values }, context) {
@@ -44,7 +49,8 @@ export const requestCommand: Command = {
     const timeoutMs =
       values.timeout === undefined ? undefined : secondsArgument(values.timeout as string, '--timeout');
     const { request } = await import('@fipc/requests');
-    const answer = await request(directoryArgument(dir!), payload, {
+    const kind = (values.kind as string | undefined) ?? 'question';
+    const answer = await request(directoryArgument(dir!), kind, payload, {
       id: values.id as string | undefined,
       timeoutMs,
       durability: values.durable ? 'fsync' : 'none',

@@ -1,0 +1,13 @@
+// `@fipc/sse/client`: the browser-side (and any-runtime) half of @fipc/sse. It imports nothing from Node; a test
+// bundles it for the browser platform and fails on any `node:` import. Keep it that way.
+export type { EventOf, EventRecord, EventSchemas, OnSkip, RecordOf, Skip } from '@fipc/core/portable';
+export { SseError, type SseErrorCode } from '../errors.js';
+export type { RecordMatcher } from '../record-matcher.js';
+export {
+  type EventStream,
+  type HeaderValues,
+  type RetryInfo,
+  type StreamReset,
+  type SubscribeOptions,
+  subscribe,
+} from './subscribe.js';

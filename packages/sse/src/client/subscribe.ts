@@ -1,0 +1,297 @@
+import {
+  type EventRecord,
+  type EventSchemas,
+  formatIssues,
+  isStandardSchema,
+  type OnSkip,
+  type RecordOf,
+  type StandardSchemaV1,
+  toEventRecord,
+} from '@fipc/core/portable';
+import { SseError } from '../errors.js';
+import { matcher, type RecordMatcher } from '../record-matcher.js';
+import { reconnectDelay, sleep } from './backoff.js';
+import { type SseMessage, SseParser } from './parse-sse.js';
+
+/**
+ * A `fipc:reset` control event: the log was truncated or replaced (or the id was from another log), and the
+ * stream starts over from its beginning.
+ *
+ * @example
+ * const onReset = ({ reason }: StreamReset) => clearTheView(reason);
+ */
+export interface StreamReset {
+  /** `'truncated'`, `'rotated'` or `'stale-id'`. */
+  reason: string;
+  [detail: string]: unknown;
+}
+
+/**
+ * A reconnection about to be made, as told to `onRetry`.
+ *
+ * @example
+ * const onRetry = ({ attempt, delayMs }: RetryInfo) => showBanner(`reconnecting in ${delayMs} ms (try ${attempt})`);
+ */
+export interface RetryInfo {
+  /** 1 for the first reconnection since the last successful connection. */
+  attempt: number;
+  /** How long the client waits before it. */
+  delayMs: number;
+  /** Why the connection ended: a network error, a 5xx status, or the server closing the stream. */
+  error: unknown;
+}
+
+/**
+ * Options of {@link subscribe}.
+ *
+ * @example
+ * const options: SubscribeOptions<typeof contract.events> = {
+ *   events: contract.events,
+ *   headers: { Authorization: `Bearer ${token}` },
+ *   terminal: ['completed', 'failed'],
+ *   signal: controller.signal,
+ * };
+ */
+export interface SubscribeOptions<E extends EventSchemas | undefined = undefined> {
+  /** Ends the iteration quietly (and the request at once), also while it waits to reconnect. */
+  signal?: AbortSignal;
+  /** Sent with every request, such as `Authorization`; a function is called before each (re)connection. */
+  headers?: HeaderValues | (() => HeaderValues | Promise<HeaderValues>);
+  /**
+   * The schema of each event type's `data` (a contract's `events`): records are validated (async schemas too)
+   * and yielded as the schema's output, typed per `event_type`; a record that fails, or of a type not in the
+   * map, is skipped and told to `onSkip`.
+   * @default records are yielded untyped
+   */
+  events?: E;
+  /** Records after which the iteration ends for good (the record is yielded first). @default none */
+  terminal?: RecordMatcher<RecordOf<E>>;
+  /** Resume after this id, as a reconnection does. @default the start of the log */
+  lastEventId?: string;
+  /**
+   * The first wait before reconnecting, doubled after each failed attempt (with jitter) up to `maxRetryMs`; a
+   * `retry:` field from the server replaces it.
+   * @default 1_000
+   */
+  retryMs?: number;
+  /** The longest wait between reconnections. @default 30_000 */
+  maxRetryMs?: number;
+  /** Told about each event skipped: not JSON, not a record, rejected by its schema, or of an unknown type. */
+  onSkip?: OnSkip;
+  /** Told about each `fipc:reset`: what follows starts over from the log's beginning. */
+  onReset?: (reset: StreamReset) => void;
+  /** Told each time a connection is established (the server answered with an event stream). */
+  onOpen?: () => void;
+  /** Told before each reconnection. */
+  onRetry?: (retry: RetryInfo) => void;
+  /** The `fetch` to use. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Header values as `new Headers()` takes them: an object, pairs, or a `Headers`.
+ *
+ * @example
+ * const headers: HeaderValues = { Authorization: `Bearer ${token}` };
+ */
+export type HeaderValues = ConstructorParameters<typeof Headers>[0];
+
+/**
+ * What {@link subscribe} returns: an async iterator of records that also knows the SSE id of the last one
+ * (to store, and pass back as `lastEventId` after a page reload, say).
+ *
+ * @example
+ * const stream: EventStream<EventRecord> = subscribe('/events');
+ * for await (const record of stream) localStorage.setItem('resume', stream.lastEventId);
+ */
+export interface EventStream<R> extends AsyncGenerator<R, void, undefined> {
+  /** The id of the last record yielded (or skipped): `<epoch>-<offset>`; `''` before the first. */
+  readonly lastEventId: string;
+}
+
+// The server's control events (see `RESET_EVENT` of `@fipc/sse`); `fipc:` is reserved for them.
+const CONTROL = 'fipc:';
+const RESET = 'fipc:reset';
+
+/**
+ * Subscribes to a fipc event stream (`sseHandler`, `sseResponse`) with `fetch`, so it can send headers such as
+ * a token, and yields its records: typed and validated by a contract's `events` when given. After any drop
+ * (network error, 5xx, 408, 429, the server closing the stream) it reconnects with `Last-Event-ID`, waiting
+ * with exponential backoff, so no record is lost or repeated. It stops for good after a `terminal` record, on
+ * a 204 (the stream's terminal record was already received), or when `signal` aborts. Runs in browsers,
+ * Node >= 20, Bun, Deno and workers: it imports nothing from Node.
+ *
+ * Throws an {@link SseError}: `HTTP_ERROR` when the server refuses for good (another status, such as 401, 404 or
+ * 410; `status` holds it) or answers with something that is no event stream; `INVALID_OPTIONS`.
+ *
+ * @example
+ * import { subscribe } from '@fipc/sse/client';
+ * import { contract } from './contract.js';
+ * for await (const record of subscribe('/runs/run-1/events', {
+ *   events: contract.events,
+ *   headers: { Authorization: `Bearer ${token}` },
+ *   terminal: ['completed', 'failed'],
+ * })) {
+ *   if (record.event_type === 'progress') bar.value = record.data.percent; // a number
+ * }
+ */
+export function subscribe<E extends EventSchemas | undefined = undefined>(
+  url: string | URL,
+  options: SubscribeOptions<E> = {},
+): EventStream<RecordOf<E>> {
+  const position = { lastEventId: options.lastEventId ?? '' };
+  const records = follow(url, options, position) as AsyncGenerator<RecordOf<E>, void, undefined>;
+  return Object.defineProperty(records, 'lastEventId', { get: () => position.lastEventId }) as EventStream<
+    RecordOf<E>
+  >;
+}
+
+async function* follow(
+  url: string | URL,
+  options: SubscribeOptions<EventSchemas | undefined>,
+  position: { lastEventId: string },
+): AsyncGenerator<EventRecord, void, undefined> {
+  const { signal, onSkip, onReset, onRetry, onOpen } = options;
+  const retryMs = positive('retryMs', options.retryMs, 1_000);
+  const maxRetryMs = positive('maxRetryMs', options.maxRetryMs, 30_000);
+  const events = checkEvents(options.events);
+  const terminal = options.terminal === undefined ? undefined : matcher(options.terminal as RecordMatcher);
+  const fetcher = options.fetch ?? globalThis.fetch;
+  let serverRetryMs: number | undefined;
+  let attempt = 0;
+  while (!signal?.aborted) {
+    const controller = new AbortController();
+    const stop = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', stop);
+    let error: unknown;
+    try {
+      const response = await fetcher(url, {
+        headers: await requestHeaders(options.headers, position.lastEventId),
+        signal: controller.signal,
+      });
+      if (response.status === 204) return;
+      refuseForGood(response);
+      if (!response.ok)
+        error = new SseError('HTTP_ERROR', `the server answered ${response.status}`, statusOf(response));
+      else {
+        attempt = 0;
+        onOpen?.();
+        const parser = new SseParser(position.lastEventId, (ms) => (serverRetryMs = ms));
+        const reader = response.body!.getReader();
+        const decoder = new TextDecoder();
+        for (;;) {
+          const { value, done } = await reader.read();
+          const messages = parser.push(
+            done ? `${decoder.decode()}` : decoder.decode(value, { stream: true }),
+          );
+          for (const message of messages) {
+            position.lastEventId = message.id;
+            if (message.event.startsWith(CONTROL)) {
+              if (message.event === RESET) onReset?.(parseReset(message.data));
+              continue;
+            }
+            const record = await toRecord(message, events, onSkip);
+            if (record === undefined) continue;
+            yield record;
+            if (terminal?.(record)) return;
+          }
+          position.lastEventId = parser.lastEventId;
+          if (done) break;
+        }
+        error = new SseError('IO_ERROR', 'the server closed the stream');
+      }
+    } catch (thrown) {
+      if (signal?.aborted) return;
+      if (thrown instanceof SseError && thrown.code !== 'IO_ERROR') throw thrown;
+      error = thrown;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      controller.abort();
+    }
+    attempt++;
+    const delayMs = reconnectDelay(serverRetryMs ?? retryMs, attempt, maxRetryMs);
+    onRetry?.({ attempt, delayMs, error });
+    await sleep(delayMs, signal);
+  }
+}
+
+/** Throws `HTTP_ERROR` for a status no retry can fix, or a 200 that is no event stream. */
+function refuseForGood(response: Response): void {
+  const { status } = response;
+  if (status >= 500 || status === 408 || status === 429) return;
+  if (status !== 200)
+    throw new SseError(
+      'HTTP_ERROR',
+      `the server refused the subscription with ${status}`,
+      statusOf(response),
+    );
+  const type = response.headers.get('content-type') ?? '';
+  if (!/^text\/event-stream\b/i.test(type))
+    throw new SseError(
+      'HTTP_ERROR',
+      `the server answered with ${type || 'no content type'}, not an event stream`,
+      statusOf(response),
+    );
+}
+
+const statusOf = (response: Response) => ({ status: response.status });
+
+async function requestHeaders(given: SubscribeOptions['headers'], lastEventId: string): Promise<Headers> {
+  const headers = new Headers(typeof given === 'function' ? await given() : given);
+  headers.set('Accept', 'text/event-stream');
+  if (lastEventId) headers.set('Last-Event-ID', lastEventId);
+  return headers;
+}
+
+async function toRecord(
+  message: SseMessage,
+  events: EventSchemas | undefined,
+  onSkip: OnSkip | undefined,
+): Promise<EventRecord | undefined> {
+  const skip = (reason: string, cause?: unknown) => {
+    onSkip?.({ reason: `event ${message.id || '(no id)'}: ${reason}`, cause });
+    return undefined;
+  };
+  let value: unknown;
+  try {
+    value = JSON.parse(message.data);
+  } catch (error) {
+    return skip('invalid JSON', error);
+  }
+  const record = toEventRecord(value);
+  if (typeof record === 'string') return skip(record);
+  if (!events) return record;
+  const type = record.event_type;
+  const schema = Object.hasOwn(events, type) ? events[type] : undefined;
+  if (!schema) return skip(`unknown event type "${type}"`);
+  let result: StandardSchemaV1.Result<unknown>;
+  try {
+    result = await schema['~standard'].validate(record.data);
+  } catch (error) {
+    return skip(`the schema of "${type}" threw while validating`, error);
+  }
+  if (result.issues) return skip(`invalid data for "${type}": ${formatIssues(result.issues)}`, result.issues);
+  return { ...record, data: result.value as EventRecord['data'] };
+}
+
+function parseReset(data: string): StreamReset {
+  try {
+    const value = JSON.parse(data);
+    if (typeof value?.reason === 'string') return value;
+  } catch {}
+  return { reason: 'unknown' };
+}
+
+function checkEvents(events: EventSchemas | undefined): EventSchemas | undefined {
+  for (const [type, schema] of Object.entries(events ?? {}))
+    if (!isStandardSchema(schema))
+      throw new SseError('INVALID_OPTIONS', `the schema of "${type}" is no Standard Schema`);
+  return events;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  const ms = value ?? fallback;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+    throw new SseError('INVALID_OPTIONS', `${name} must be a number >= 0, not ${String(value)}`);
+  return ms;
+}
