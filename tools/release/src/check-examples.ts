@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -13,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { type CodeBlock, codeBlocks, installedPackages, normalizeOutput, RUNNABLE } from './examples.js';
 import { exec, run } from './exec.js';
 import { packAll } from './pack.js';
+import { type RunResult, runOnce } from './run-once.js';
 import { publishedPackages, root } from './workspace.js';
 
 // `pnpm check-examples [filter...]`: every code block of the root README and of each packages/*/README.md runs
@@ -49,57 +49,6 @@ function readmes(): string[] {
     if (existsSync(join(root, 'packages', name, 'README.md'))) files.push(`packages/${name}/README.md`);
   }
   return files;
-}
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  problem?: string;
-}
-
-/** Runs a command in its own process group; kills the group on timeout and anything left once it exits. */
-function runOnce(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let problem: string | undefined;
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-    });
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      stderr += text;
-    });
-    const group = (signal: NodeJS.Signals | 0) => {
-      try {
-        process.kill(-child.pid!, signal);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    const timer = setTimeout(() => {
-      problem = `did not end within ${TIMEOUT_MS / 1000} s`;
-      group('SIGKILL');
-    }, TIMEOUT_MS);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      // Helpers that end with the process (tsx's esbuild service, a job the script waited for) get 3 s;
-      // anything still in the group after that was left running by the example.
-      const deadline = Date.now() + 3_000;
-      const check = () => {
-        if (group(0) && Date.now() < deadline) return void setTimeout(check, 50);
-        if (group('SIGKILL') && !problem) problem = 'left a process running after it ended';
-        child.stdout.destroy();
-        child.stderr.destroy();
-        resolve({ code, stdout, stderr, ms: Date.now() - started, problem });
-      };
-      check();
-    });
-  });
 }
 
 async function install(dir: string, dependencies: Record<string, string>, internal: string[]) {
@@ -239,7 +188,7 @@ try {
     if (typeErrors.has(example.name)) problems.push(`does not type-check:\n${typeErrors.get(example.name)}`);
     const runs: RunResult[] = [];
     for (const attempt of problems.length ? [] : ['first', 'second']) {
-      const result = await runOnce(command, args, cwd, env);
+      const result = await runOnce(command, args, cwd, env, TIMEOUT_MS);
       runs.push(result);
       if (result.problem || result.code !== 0) {
         problems.push(
