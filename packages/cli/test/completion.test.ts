@@ -60,16 +60,29 @@ describe('fipc completion', { timeout: 300_000 }, () => {
     expect(stdout.split('\n').slice(0, -1)).toEqual(cases.map(([, expected]) => expected.join(' ')));
   });
 
-  it.skipIf(!has('zsh'))('zsh: the script loads after compinit and registers _fipc for fipc', async () => {
+  it.skipIf(!has('zsh'))('zsh: completes subcommands and options in an interactive shell', async () => {
+    // A real interactive zsh on a pseudo-terminal (zsh/zpty): type a line and a Tab, read what it became.
     const script = [
-      'autoload -Uz compinit && compinit -u -D',
-      'source <(fipc completion zsh)',
-      'print -r -- $_comps[fipc]',
+      'zmodload zsh/zpty',
+      "zpty z 'TERM=dumb zsh -f -i'",
+      `zpty -w z 'PS1="P> "; autoload -Uz compinit; compinit -u -D; source <(fipc completion zsh); echo READY'`,
+      "out=''",
+      "for i in {1..400}; do zpty -rt z chunk && out+=$chunk; [[ $out == *READY*'P> '* ]] && break; sleep 0.05; done",
+      'tab() {',
+      "  zpty -w -n z $'\\C-u'\"$1\"$'\\t'",
+      "  local res='' chunk",
+      '  for i in {1..60}; do zpty -rt z chunk && res+=$chunk; [[ $res == *"$2"* ]] && break; sleep 0.05; done',
+      '  print -r -- "$res" | tr -d \'\\r\\n\'; echo',
+      '}',
+      "tab 'fipc state w' 'watch '",
+      "tab 'fipc tail x --fr' '--from '",
+      'zpty -d z',
     ].join('\n');
-    const { code, stdout, stderr } = await sh(`zsh -f -c ${quote(script)}`);
-    expect(stderr).toBe('');
+    const { code, stdout } = await sh(`zsh -f -c ${quote(script)}`);
     expect(code).toBe(0);
-    expect(stdout).toBe('_fipc\n');
+    const [state, tail] = stdout.split('\n');
+    expect(state).toContain('fipc state watch ');
+    expect(tail).toContain('fipc tail x --from ');
   });
 
   it('refuses an unknown shell', async () => {
