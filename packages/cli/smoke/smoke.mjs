@@ -26,7 +26,10 @@ assert.equal(
 
 fipc('emit', `${dir}/`, 'started', '--phase', 'plan');
 fipc('emit', `${dir}/`, 'progress', '--data', '{"percent":40}');
-const records = fipc('tail', `${dir}/`, '--json').trim().split('\n').map(JSON.parse);
+const entries = fipc('tail', `${dir}/`, '--json').trim().split('\n').map(JSON.parse);
+assert.equal(entries[0].offset, 0);
+assert.equal(entries[1].offset, entries[0].nextOffset);
+const records = entries.map((entry) => entry.record);
 assert.deepEqual(
   records.map((r) => [r.instance_id, r.event_type, r.phase, r.data]),
   [
@@ -70,6 +73,6 @@ const stdout = new (await import('node:stream')).Writable({
   },
 });
 assert.equal(await runCli(['tail', `${dir}/`, '--json', '--type', 'progress'], { stdout }), ExitCode.OK);
-assert.equal(JSON.parse(Buffer.concat(chunks).toString()).data.percent, 40);
+assert.equal(JSON.parse(Buffer.concat(chunks).toString()).record.data.percent, 40);
 assert.equal(await runCli(['no-such-command'], { stdout, stderr: stdout }), ExitCode.USAGE);
 console.log(`@fipc/cli: emit, tail, state get/set, request/pending/respond across processes, runCli`);
