@@ -25,7 +25,6 @@ export function apiRoutes(runs: RunStore): Route[] {
     events: contract.events,
     terminal: [...TERMINAL_EVENTS],
     retryMs: 1_000,
-    heartbeatMs: 15_000,
   });
 
   /** The run named in the path: 400 for a malformed id, 404 for an unknown one. */
