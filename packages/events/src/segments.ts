@@ -35,7 +35,7 @@ export function segmentPath(logPath: string, number: number): string {
   return join(dir, `${stem}.${String(number).padStart(6, '0')}${extension}`);
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The log's retained segments, oldest first (by number). Only names are read: a name that matches but is
@@ -46,7 +46,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export function listSegments(logPath: string): LogSegment[] {
   const { dir, stem, extension } = parts(logPath);
-  const pattern = new RegExp(`^${escape(stem)}\\.(\\d{6,15})${escape(extension)}$`);
+  const pattern = new RegExp(`^${literal(stem)}\\.(\\d{6,15})${literal(extension)}$`);
   let names: string[];
   try {
     names = readdirSync(dir);
