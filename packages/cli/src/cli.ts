@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Command, commandHelp, type Parsed } from './command.js';
 import { emit } from './commands/emit.js';
+import { gc } from './commands/gc.js';
+import { ls } from './commands/ls.js';
 import { pending, requestCommand, respondCommand } from './commands/requests.js';
 import { serve } from './commands/serve.js';
 import { stateGet, stateSet, stateWatch } from './commands/state.js';
@@ -27,6 +29,8 @@ export const commands: readonly Command[] = [
   pending,
   respondCommand,
   serve,
+  ls,
+  gc,
 ];
 
 const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];
