@@ -24,9 +24,19 @@ export interface WriterInfo {
   live: boolean;
 }
 
-/** How often an open writer touches its marker, for readers on other hosts. */
+/**
+ * How often an open writer touches its marker, for readers on other hosts.
+ *
+ * @example
+ * console.log(`markers are touched every ${HEARTBEAT_MS / 1000} s`);
+ */
 export const HEARTBEAT_MS = 10_000;
-/** A marker from another host whose heartbeat is older than this is not live (its writer died there). */
+/**
+ * A marker from another host whose heartbeat is older than this is not live (its writer died there).
+ *
+ * @example
+ * const fresh = (mtimeMs: number) => Date.now() - mtimeMs < WRITER_STALE_MS;
+ */
 export const WRITER_STALE_MS = 60_000;
 
 interface Marker {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { listWriters } from '@fipc/events';
 import { InstancesError, ioError } from './errors.js';
@@ -64,6 +64,7 @@ export async function removeInstances(root: string, options: RemoveInstancesOpti
     throw new InstancesError('INVALID_OPTIONS', `olderThanMs must be a number >= 0, not ${olderThanMs}`);
   const terminal = terminalSet(options.terminal);
   const result: RemoveResult = { removed: [], kept: [] };
+  if (!dryRun) removeLeftovers(root);
   for (const dir of instanceDirectories(root)) {
     const instance = await inspectInstance(dir, terminal);
     const reason = keepReason(instance, Date.now() - olderThanMs, force);
@@ -105,4 +106,17 @@ function remove(instance: InstanceInfo, force: boolean): boolean {
     throw ioError(error, instance.path, 'cannot remove');
   }
   return true;
+}
+
+/** Deletes what an interrupted sweep left: `.<id>.removing-<random>` directories (best effort). */
+function removeLeftovers(root: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return; // reported by the listing that follows
+  }
+  for (const name of names) {
+    if (/^\..+\.removing-[0-9a-f]{8}$/.test(name)) rmSync(join(root, name), { recursive: true, force: true });
+  }
 }
