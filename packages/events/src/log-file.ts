@@ -41,17 +41,8 @@ export class LogFile {
 
   constructor(private readonly settings: LogSettings) {
     const { file, rotation } = settings;
-    try {
-      this.#unregister = registerWriter(file);
-    } catch (error) {
-      throw EventLogError.from(fsError(error, file, 'cannot register the writer of'));
-    }
-    try {
-      this.#open();
-    } catch (error) {
-      this.#unregister();
-      throw error;
-    }
+    this.#open(); // first: a path that cannot be a log fails as such
+    this.#unregister = registerWriter(file);
     this.#sizeEvery = rotation?.maxBytes ? Math.max(1024, rotation.maxBytes / 16) : Number.POSITIVE_INFINITY;
   }
 

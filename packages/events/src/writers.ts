@@ -130,13 +130,29 @@ const hasProc = (() => {
 })();
 
 /**
- * Marks this process as a writer of the log until the returned function is called: writes the marker (before
- * the log is opened), touches it every {@link HEARTBEAT_MS}, and removes the markers of writers on this host
- * whose process is gone. Throws what the file system throws.
+ * Marks this process as a writer of the log until the returned function is called: writes the marker, touches
+ * it every {@link HEARTBEAT_MS}, and removes the markers of writers on this host whose process is gone. Best
+ * effort: where no marker can be written (a writable log in a directory that is not), the writer still
+ * writes, unseen by retention (PROTOCOL.md 2.7).
  */
 export function registerWriter(logPath: string): () => void {
+  try {
+    return register(logPath);
+  } catch {
+    return () => {};
+  }
+}
+
+function register(logPath: string): () => void {
   const dir = writersDirectory(logPath);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dirname(dir), { recursive: true });
+  try {
+    // Not recursive: where a file system answers ENOENT for a name it cannot hold (/proc), Node's recursive
+    // mkdir retries forever.
+    mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   removeDead(logPath);
   const safeHost = host.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
   const path = join(dir, `${safeHost}-${process.pid}-${randomBytes(4).toString('hex')}.json`);
