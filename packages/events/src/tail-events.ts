@@ -134,6 +134,12 @@ export async function* tailEvents(path: string, options: TailEventsOptions = {})
         if (after) {
           current = after.segment === undefined ? await openLive(file) : await openFrom(file, after.segment);
           if (!current) continue;
+          const skipped =
+            after.segment === undefined ? 0 : (current.segment ?? after.segment + 1) - after.segment - 1;
+          if (skipped > 0) {
+            // Retention deleted segments this follower had not read yet: say so, as for any input passed over.
+            onSkip?.({ reason: `${skipped} segment(s) deleted before they were read`, path: current.path });
+          }
           after = undefined;
           position = 0;
         } else {

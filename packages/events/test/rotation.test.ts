@@ -205,6 +205,35 @@ describe('following a rotated log', () => {
     expect(gone.resets[0]).toEqual({ reason: 'truncated', previousOffset: first.nextOffset });
     expect(gone.seen.map((s) => (s as { i: number }).i)).toEqual([2, 3, 4, 5]);
   });
+
+  it('tells onSkip when retention deleted segments the follower had not read yet', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const log = openEventLog(path);
+    for (let i = 0; i < 4; i++) {
+      await log.emit('n', { data: { i } });
+      await log.rotate();
+    }
+    await log.emit('n', { data: { i: 4 } });
+    await log.close();
+    const controller = new AbortController();
+    const seen: unknown[] = [];
+    const skipped: string[] = [];
+    for await (const { record } of tailEvents(path, {
+      signal: controller.signal,
+      onSkip: (skip) => skipped.push(skip.reason),
+      onFile: (file) => {
+        if (file.path === segmentPath(path, 1)) {
+          unlinkSync(segmentPath(path, 2));
+          unlinkSync(segmentPath(path, 3));
+        }
+      },
+    })) {
+      seen.push(record.data.i);
+      if (record.data.i === 4) controller.abort();
+    }
+    expect(seen).toEqual([0, 3, 4]);
+    expect(skipped).toEqual(['2 segment(s) deleted before they were read']);
+  });
 });
 
 async function epochOf(path: string, segment: number): Promise<string> {
