@@ -75,14 +75,20 @@ describe('SSE across the segments of a rotated log', () => {
       let out = '';
       client.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
       const exited = new Promise((resolve) => client.on('exit', resolve));
-      if (run < 20) await sleep(150 + Math.random() * 350);
-      else {
-        const lines = () => out.split('\n').length - 1;
-        await waitFor(() => received.length + lines() >= count, { timeoutMs: 60_000, what: 'every record' });
-        await sleep(300); // would show a duplicate
+      try {
+        if (run < 20) await sleep(150 + Math.random() * 350);
+        else {
+          const lines = () => out.split('\n').length - 1;
+          await waitFor(() => received.length + lines() >= count, {
+            timeoutMs: 60_000,
+            what: 'every record',
+          });
+          await sleep(300); // would show a duplicate
+        }
+      } finally {
+        client.kill('SIGKILL'); // an EventSource would reconnect forever
+        await exited;
       }
-      client.kill('SIGKILL');
-      await exited;
       const before = lastId;
       let first = true;
       for (const line of out.split('\n').filter(Boolean)) {
