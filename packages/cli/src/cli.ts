@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { type Command, commandHelp, type Parsed } from './command.js';
 import { completion } from './commands/completion.js';
 import { emit } from './commands/emit.js';
+import { gc } from './commands/gc.js';
+import { ls } from './commands/ls.js';
 import { natsMirror, natsMirrorState, natsShip, natsShipState } from './commands/nats.js';
 import { natsForwardRequests, natsServeRequests } from './commands/nats-requests.js';
 import { pending, requestCommand, respondCommand } from './commands/requests.js';
@@ -37,6 +39,8 @@ export const commands: readonly Command[] = [
   natsServeRequests,
   natsForwardRequests,
   completion,
+  ls,
+  gc,
 ];
 
 const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];

@@ -47,6 +47,7 @@ const libraryCodes: Record<string, Partial<Record<string, Code>>> = {
     RESPONDER_ERROR: 'REJECTED',
   },
   SseError: { INVALID_OPTIONS: 'USAGE', NOT_A_FILE: 'INVALID_DATA' },
+  InstancesError: { NOT_FOUND: 'NOT_FOUND', INVALID_OPTIONS: 'USAGE' },
 };
 
 /**

@@ -1,10 +1,9 @@
-import { closeSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { type EventRecord, fsError, toJson } from '@fipc/core';
 import { buildRecord } from './build-record.js';
 import { EventLogError } from './errors.js';
-import { GroupCommit } from './group-commit.js';
+import { LogFile } from './log-file.js';
 import { type EventLogOptions, logSettings } from './log-options.js';
-import { openAppend } from './open-append.js';
 import type { EmitArgs, EventOutput, EventSchemas, EventType } from './schemas.js';
 
 /**
@@ -64,6 +63,12 @@ export interface EventLog<E extends EventSchemas = EventSchemas> {
     type: K,
     ...options: EmitArgs<E, K>
   ): Promise<EmittedEvent<EventRecord<K, EventOutput<E, K>>>>;
+  /**
+   * Starts a new segment now (PROTOCOL.md 2.6): renames the live file to the next segment name and goes on in
+   * a new live file. Resolves with the segment's path, or `undefined` when the live file is empty or another
+   * writer is rotating it. Rejects with `IO_ERROR` (or `CLOSED`) when the rename fails.
+   */
+  rotate(): Promise<string | undefined>;
   /** Waits for pending syncs, then closes the descriptor. Later emits reject with `CLOSED`. */
   close(): Promise<void>;
 }
@@ -93,10 +98,7 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
 ): EventLog<E> {
   const settings = logSettings(path, options);
   const { file, maxRecordBytes } = settings;
-  const { fd, size, torn } = openAppend(settings);
-  const commit = settings.durability === 'fsync' ? new GroupCommit(fd) : undefined;
-  let position = size;
-  let prefix = torn ? '\n' : '';
+  const log = new LogFile(settings); // follows and makes rotations: its descriptor may change between writes
   let seq = 0;
   let closed: Promise<void> | undefined;
 
@@ -107,8 +109,9 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
     let record: EventRecord;
     let line: string;
     try {
+      log.beforeWrite();
       record = buildRecord(type, phase, data, seq + 1, settings);
-      line = `${prefix}${toJson(record)}\n`;
+      line = `${log.prefix}${toJson(record)}\n`;
     } catch (error) {
       return fail(error);
     }
@@ -122,15 +125,15 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
       );
     let written: number;
     try {
-      written = writeSync(fd, line); // one write(2) of the whole line: no copy into a Buffer first
+      written = writeSync(log.fd, line); // one write(2) of the whole line: no copy into a Buffer first
     } catch (error) {
       return fail(fsError(error, file, 'cannot append'));
     }
     const expected = bytes < 0 ? Buffer.byteLength(line) : bytes;
     if (written < expected) {
       // The disk filled up during the write. Never write the rest: another writer's record may follow already.
-      prefix = AFTER_SHORT_WRITE;
-      position += written;
+      log.prefix = AFTER_SHORT_WRITE;
+      log.afterWrite(written);
       return fail(
         new EventLogError(
           'DISK_FULL',
@@ -142,12 +145,13 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
     seq += 1;
     const emitted = {
       record,
-      offset: position + prefix.length,
-      nextOffset: position + written,
+      offset: log.position + log.prefix.length,
+      nextOffset: log.position + written,
       bytes: written,
     };
-    position += written;
-    prefix = '';
+    log.afterWrite(written);
+    log.prefix = '';
+    const commit = log.commit;
     if (!commit) return Promise.resolve(emitted);
     return commit.sync().then(
       () => emitted,
@@ -159,11 +163,16 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
     path: file,
     instanceId: settings.instanceId,
     emit: emit as unknown as EventLog<E>['emit'],
+    rotate() {
+      if (closed) return fail(new EventLogError('CLOSED', `event log ${file} is closed`, { path: file }));
+      try {
+        return Promise.resolve(log.rotate(true));
+      } catch (error) {
+        return fail(error);
+      }
+    },
     close() {
-      closed ??= (async () => {
-        await commit?.idle();
-        closeSync(fd);
-      })();
+      closed ??= log.close();
       return closed;
     },
   };

@@ -15,6 +15,17 @@ export type { EventLogOptions } from './log-options.js';
 export { type MirrorLogOptions, type MirrorReset, mirrorLog } from './mirror-log.js';
 export type { ReaderOptions } from './read-entries.js';
 export { type ReadEventsOptions, readEvents } from './read-events.js';
+export type { RotationOptions } from './rotation.js';
 export type { EmitArgs, EventInput, EventOf, EventOutput, EventSchemas, EventType } from './schemas.js';
+export { RECHECK_MS, SEAL_MS, sealTime } from './seal.js';
+export {
+  type LogFileLocation,
+  type LogSegment,
+  listSegments,
+  locateLogFile,
+  segmentPath,
+} from './segments.js';
 export { type TailEventsOptions, type TailReset, tailEvents } from './tail-events.js';
+export type { TailFile, TailPosition } from './tail-files.js';
 export type { EntryOf, TypedReaderOptions, UnknownEvents } from './typed-reader.js';
+export { HEARTBEAT_MS, listWriters, WRITER_STALE_MS, type WriterInfo } from './writers.js';

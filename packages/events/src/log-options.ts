@@ -1,6 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { type Durability, durabilityOption } from '@fipc/core';
 import { EventLogError } from './errors.js';
+import type { RotationOptions } from './rotation.js';
 import type { EventSchemas } from './schemas.js';
 
 /**
@@ -37,6 +38,8 @@ export interface EventLogOptions<E extends EventSchemas = EventSchemas> {
    * @default 0o644
    */
   mode?: number;
+  /** Rotate the log by size or age (PROTOCOL.md 2.6); `rotate()` rotates at any time. @default never by itself */
+  rotation?: RotationOptions;
 }
 
 /** The options of an open log, checked. */
@@ -47,6 +50,7 @@ export interface LogSettings {
   maxRecordBytes: number;
   mode: number;
   schemas: EventSchemas | undefined;
+  rotation: RotationOptions | undefined;
 }
 
 const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
@@ -67,5 +71,11 @@ export function logSettings(path: string, options: EventLogOptions): LogSettings
   } catch (error) {
     throw EventLogError.from(error, file);
   }
-  return { file, instanceId, durability, maxRecordBytes, mode, schemas: events };
+  const { rotation } = options;
+  for (const key of ['maxBytes', 'maxAgeMs', 'maxSegments'] as const) {
+    const value = rotation?.[key];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1))
+      throw invalid(`rotation.${key} must be an integer >= 1, not ${value}`);
+  }
+  return { file, instanceId, durability, maxRecordBytes, mode, schemas: events, rotation };
 }

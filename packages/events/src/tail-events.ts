@@ -1,4 +1,4 @@
-import { fstatSync } from 'node:fs';
+import { existsSync, fstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   CHUNK_BYTES,
@@ -11,23 +11,37 @@ import {
   lastLineEnd,
   NOT_LINE_START,
   positiveMs,
+  readEpoch,
 } from '@fipc/core';
 import { EventLogError } from './errors.js';
-import { type OpenedFile, openRegular, replacedAtPath } from './open-file.js';
 import { type ReaderOptions, readEntries } from './read-entries.js';
+import { sealTime } from './seal.js';
+import { locateLogFile } from './segments.js';
+import {
+  openByEpoch,
+  openFrom,
+  openLive,
+  type TailedFile,
+  type TailFile,
+  type TailPosition,
+} from './tail-files.js';
 import { type EntryOf, type TypedReaderOptions, typedEntries, type UnknownEvents } from './typed-reader.js';
 
 /**
- * Why a follower started over at offset 0 of the log.
+ * Why a follower started over at offset 0 of a file.
  * `truncated`: the file shrank below the read position, or was rewritten under it. `rotated`: the path now
- * names another file (the old one was drained first).
+ * names another file (the old one was drained first). `segment`: the file was a segment of a rotated log,
+ * read to its end once sealed: the follower goes on with the next segment or the live file, nothing lost.
  *
  * @example
  * tailEvents(path, { onReset: ({ reason, previousOffset }: TailReset) => console.warn(`${reason} at ${previousOffset}`) });
  */
 export interface TailReset {
-  /** `truncated`: the file shrank below the read position, or changed under it; `rotated`: the path names another file. */
-  reason: 'truncated' | 'rotated';
+  /**
+   * `truncated`: the file shrank below the read position, or changed under it; `rotated`: the path names
+   * another file; `segment`: the log goes on in its next file (a rotation of PROTOCOL.md 2.6).
+   */
+  reason: 'truncated' | 'rotated' | 'segment';
   /** The read position in the previous file when the reset was seen. */
   previousOffset: number;
 }
@@ -45,13 +59,16 @@ export interface TailEventsOptions<
 > extends ReaderOptions,
     TypedReaderOptions<E, U> {
   /**
-   * `'start'`, `'end'` (the end of the last complete line), or a byte offset such as an entry's `nextOffset`.
+   * `'start'`: the oldest retained segment (PROTOCOL.md 2.6), else the live file. `'end'`: the end of the
+   * live file's last complete line. A byte offset (such as an entry's `nextOffset`): in the live file. A
+   * {@link TailPosition}: in the file with that epoch, the live file or a retained segment; when none has it
+   * any more, the follower starts at `'start'` and tells `onReset` (`truncated`).
    * `'end'` of a log that does not exist yet is its start (everything in it is new). An offset past the end
    * of the file belongs to an earlier, longer file: the follower starts at 0 and tells `onReset`
    * (`truncated`). An offset inside a line skips to the next line (told to `onSkip`).
    * @default 'start'
    */
-  from?: 'start' | 'end' | number;
+  from?: 'start' | 'end' | number | TailPosition;
   /** Ends the iteration quietly, even while it waits for data. The only way to stop a waiting follower. */
   signal?: AbortSignal;
   /**
@@ -59,16 +76,23 @@ export interface TailEventsOptions<
    * @default DEFAULT_POLL_MS (500)
    */
   pollMs?: number;
-  /** Called before the first record of a truncated or replaced log (or when `from` is past its end). */
+  /**
+   * Called before the first record of a truncated or replaced log, of the next segment (or when `from` is
+   * past its end).
+   */
   onReset?: (reset: TailReset) => void;
+  /** Called before the first record of each file read (the first one, the next segment, a replacement). */
+  onFile?: (file: TailFile) => void;
 }
 
 /**
  * Follows a log as it grows, like `tail -F`: yields each complete record once, in order, as soon as its
- * newline is written. Waits for a file that does not exist yet; buffers a partial line until its newline;
- * starts over at 0 on truncation and on rotation (after draining the old file), telling `onReset`.
- * Runs until `signal` aborts. With `events` (a contract's), records are validated and typed as in `readEvents`.
- * Rejects with an {@link EventLogError}: `NOT_A_FILE` for a symlink, directory or
+ * newline is written. Reads a rotated log's retained segments in order, then the live file (PROTOCOL.md
+ * 2.6): a file that left the path is read until it is sealed, then the next one from its start. Waits for a
+ * file that does not exist yet; buffers a partial line until its newline; starts over at 0 on truncation and
+ * on replacement (after draining the old file), telling `onReset`.
+ * Runs until `signal` aborts. With `events` (a contract's), records are validated and typed as in
+ * `readEvents`. Rejects with an {@link EventLogError}: `NOT_A_FILE` for a symlink, directory or
  * FIFO at the path, the common code of any other failure to open it (`IO_ERROR` for `EACCES`, `EMFILE`, ...).
  *
  * @example
@@ -89,10 +113,13 @@ async function* followLog(
   file: string,
   options: TailEventsOptions<EventSchemas | undefined, UnknownEvents>,
 ): AsyncGenerator<EventEntry> {
-  const { signal, onReset, onSkip, maxLineBytes } = options;
+  const { signal, onReset, onSkip, onFile, maxLineBytes } = options;
   let from = options.from ?? 'start';
-  if (!(from === 'start' || from === 'end' || (Number.isSafeInteger(from) && from >= 0)))
-    throw new EventLogError('INVALID_OPTIONS', `from must be 'start', 'end' or an offset >= 0, not ${from}`);
+  if (!validFrom(from))
+    throw new EventLogError(
+      'INVALID_OPTIONS',
+      `from must be 'start', 'end', an offset >= 0 or { epoch, offset }, not ${JSON.stringify(from)}`,
+    );
   let pollMs: number;
   try {
     pollMs = positiveMs('pollMs', options.pollMs, DEFAULT_POLL_MS);
@@ -103,55 +130,118 @@ async function* followLog(
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   const context = { path: file, onSkip, signal, firstSync: true };
   const scannerOptions = { maxLineBytes, onSkip, path: file };
-  let log: OpenedFile | undefined;
+  let current: TailedFile | undefined;
+  /** Waiting for the file after a sealed one: `undefined` before the first file, else the last segment read. */
+  let after: { segment: number | undefined } | undefined;
   let position = 0;
+  let announced = false;
+  let sealTimer: NodeJS.Timeout | undefined;
   let scanner = new LineScanner(0, scannerOptions);
   const reset = (reason: TailReset['reason'], previousOffset: number) => {
     scanner.reset(0, `log ${reason} before the line ended`);
     position = 0;
+    announced = false;
     onReset?.({ reason, previousOffset });
   };
   try {
     while (!signal?.aborted) {
       await hints.wait();
       if (signal?.aborted) return;
-      let size: number;
-      if (!log) {
-        log = await openRegular(file);
-        if (!log) {
-          if (from === 'end') from = 'start'; // everything in a log that appears later is new
-          continue;
+      if (!current) {
+        if (after) {
+          current = after.segment === undefined ? await openLive(file) : await openFrom(file, after.segment);
+          if (!current) continue;
+          const skipped =
+            after.segment === undefined ? 0 : (current.segment ?? after.segment + 1) - after.segment - 1;
+          if (skipped > 0) {
+            // Retention deleted segments this follower had not read yet: say so, as for any input passed over.
+            onSkip?.({ reason: `${skipped} segment(s) deleted before they were read`, path: current.path });
+          }
+          after = undefined;
+          position = 0;
+        } else {
+          if (typeof from === 'object') {
+            current = await openByEpoch(file, from.epoch);
+            if (!current) {
+              reset('truncated', from.offset);
+              from = 'start';
+            }
+          }
+          if (!current) current = from === 'start' ? await openFrom(file, undefined) : await openLive(file);
+          if (!current) {
+            if (from === 'end') from = 'start'; // everything in a log that appears later is new
+            continue;
+          }
+          const fd = current.log.handle.fd;
+          const size = current.log.stats.size;
+          position =
+            typeof from === 'object'
+              ? from.offset
+              : from === 'end'
+                ? lastLineEnd(fd, size)
+                : from === 'start'
+                  ? 0
+                  : from;
+          from = 'start';
+          if (position > size) reset('truncated', position);
+          scanner = new LineScanner(position, scannerOptions);
+          if (!isLineStart(fd, position)) scanner.skipLine(NOT_LINE_START);
         }
-        size = log.stats.size;
-        position = from === 'start' ? 0 : from === 'end' ? lastLineEnd(log.handle.fd, size) : from;
-        scanner = new LineScanner(position, scannerOptions);
-        if (position > size) reset('truncated', position);
-        else if (!isLineStart(log.handle.fd, position)) scanner.skipLine(NOT_LINE_START);
-        from = 'start';
-      } else {
-        size = fstatSync(log.handle.fd).size;
-        if (changedUnder(log.handle.fd, size, position, scanner)) reset('truncated', position);
+      }
+      const { log } = current;
+      const opened = fstatSync(log.handle.fd);
+      const size = opened.size;
+      if (changedUnder(log.handle.fd, size, position, scanner)) reset('truncated', position);
+      if (!announced && onFile) {
+        const epoch = readEpoch(log.handle.fd); // defined once a line is complete: before any record
+        if (epoch) {
+          announced = true;
+          onFile({ epoch, path: current.path });
+        }
       }
       position = yield* readEntries(log.handle, position, size, scanner, buffer, context);
       if (signal?.aborted) return;
-      if (replacedAtPath(file, log.stats)) {
-        // Rotated: what the last writers of the old file wrote before the new one appeared comes first.
-        size = fstatSync(log.handle.fd).size;
-        position = yield* readEntries(log.handle, position, size, scanner, buffer, context);
-        if (signal?.aborted) return;
-        await log.handle.close();
-        log = undefined;
-        reset('rotated', position);
-        hints.hint(); // the new file may already hold records: read them without waiting
+      if (current.live) {
+        const where = locateLogFile(file, opened);
+        if (where.kind === 'segment') current.segment = where.segment.number;
+        // A path that names nothing yet (a file moved away, not by a rotation) is no replacement yet.
+        if (where.kind === 'live' || (where.kind === 'moved' && !where.deleted && !existsSync(file)))
+          continue;
+        current.live = false;
+        current.seenAt = Date.now();
       }
+      // Left the path: what writers append to it until it is sealed belongs to it; then the next file.
+      const stats = fstatSync(log.handle.fd);
+      const wait = sealTime(stats, current.seenAt) - Date.now();
+      if (wait > 0 || stats.size > position) {
+        clearTimeout(sealTimer);
+        sealTimer = setTimeout(() => hints.hint(), Math.max(0, wait));
+        continue;
+      }
+      await log.handle.close();
+      after = { segment: current.segment };
+      reset(current.segment === undefined ? 'rotated' : 'segment', position);
+      current = undefined;
+      hints.hint(); // the next file may already hold records: read them without waiting
     }
   } catch (error) {
     throw EventLogError.from(error, file);
   } finally {
+    clearTimeout(sealTimer);
     hints.close();
-    await log?.handle.close();
+    await current?.log.handle.close();
   }
 }
+
+const validFrom = (from: unknown): boolean =>
+  from === 'start' ||
+  from === 'end' ||
+  (Number.isSafeInteger(from) && (from as number) >= 0) ||
+  (typeof from === 'object' &&
+    from !== null &&
+    typeof (from as TailPosition).epoch === 'string' &&
+    Number.isSafeInteger((from as TailPosition).offset) &&
+    (from as TailPosition).offset >= 0);
 
 /**
  * Whether the file changed under the read position since the last look: it is shorter, or it was truncated and

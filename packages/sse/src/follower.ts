@@ -1,9 +1,7 @@
-import { closeSync } from 'node:fs';
 import type { OnSkip, Skip } from '@fipc/core';
 import { readEpoch } from '@fipc/core';
 import { type TailReset, tailEvents } from '@fipc/events';
 import { recordFrame } from './frames.js';
-import { openLog } from './prepare.js';
 import type { Frame } from './select.js';
 
 /** A client of a shared follower: gets every record (in batches) and every reset. */
@@ -27,9 +25,10 @@ export interface FollowerOptions {
 }
 
 /**
- * The one `tailEvents` loop of a log file, shared by all its clients. It reads and encodes each record once;
- * clients join it once they have caught up from their own resume point. Started lazily by the first joiner at
- * its position; stopped when the last client releases it.
+ * The one `tailEvents` loop of a log, shared by all its clients. It reads and encodes each record once, with
+ * the epoch of the file it came from (a rotated log's next segment has its own); clients join it once they
+ * have caught up from their own resume point. Started lazily by the first joiner at its position; stopped
+ * when the last client releases it.
  */
 export class SharedFollower {
   /** Offset just past the last record delivered: every later record reaches the listeners. */
@@ -41,7 +40,6 @@ export class SharedFollower {
    * Stopped by an I/O error: it delivers nothing more, so no client may join it (a joiner takes a new one).
    */
   failed = false;
-  #verify = true;
   #batch: Frame[] = [];
   readonly listeners = new Set<FollowerListener>();
   readonly #waiters = new Set<() => void>();
@@ -59,7 +57,7 @@ export class SharedFollower {
     this.started = true;
     this.position = position;
     this.epoch = epoch;
-    void this.#run(position);
+    void this.#run(position, epoch);
   }
 
   /** Calls `wake` once at the next record or reset (a joiner waiting for the follower); returns a canceller. */
@@ -68,10 +66,14 @@ export class SharedFollower {
     return () => this.#waiters.delete(wake);
   }
 
-  async #run(from: number): Promise<void> {
+  async #run(offset: number, epoch: string | undefined): Promise<void> {
     const signal = this.#controller.signal;
     const entries = tailEvents(this.path, {
-      from,
+      // The joiner's file by its epoch: the live file, or the segment it became if a rotation came between.
+      from: epoch === undefined ? offset : { epoch, offset },
+      onFile: (file) => {
+        this.epoch = file.epoch;
+      },
       signal,
       pollMs: this.options.pollMs,
       maxLineBytes: this.options.maxLineBytes,
@@ -80,16 +82,6 @@ export class SharedFollower {
     });
     try {
       for await (const entry of entries) {
-        if (this.#verify) {
-          // tailEvents opens the path itself, a moment after the joiner read it: if the file was truncated or
-          // replaced in between, tailEvents starts elsewhere than `from` without telling. The joiner's epoch
-          // holds only when the first record is exactly at `from`.
-          this.#verify = false;
-          if (entry.offset !== from && this.epoch !== undefined) {
-            this.#reset({ reason: 'truncated', previousOffset: from });
-          }
-        }
-        this.epoch ??= epochOf(this.path);
         const frame = recordFrame(entry.record, `${this.epoch}-${entry.nextOffset}`);
         // Counted as delivered now: a client joining before the flush gets the batch and skips what it read.
         this.position = entry.nextOffset;
@@ -158,17 +150,6 @@ export class SharedFollower {
     this.#controller.abort();
     this.#wake();
     return true;
-  }
-}
-
-/** The epoch of whatever the path names now (the follower's own handle is private to `tailEvents`). */
-function epochOf(path: string): string {
-  const fd = openLog(path);
-  if (fd === undefined) return '000000000000'; // deleted: ids from it match no log, so a resume restarts
-  try {
-    return readEpoch(fd) ?? '000000000000';
-  } finally {
-    closeSync(fd);
   }
 }
 

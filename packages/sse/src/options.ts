@@ -42,7 +42,7 @@ export interface SseStreamOptions<E extends EventSchemas | undefined = undefined
    */
   waitForFileMs?: number;
   /**
-   * What an id from a truncated or replaced log gets: `'restart'` sends a `fipc:reset` event then the current
+   * What an id from a truncated or replaced log, or a deleted segment, gets: `'restart'` sends a `fipc:reset` event then the current
    * log from its start; `'gone'` answers 410 (or errors the stream with `STALE_EVENT_ID`).
    * @default 'restart'
    */

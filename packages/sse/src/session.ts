@@ -129,7 +129,8 @@ export class Session implements FollowerListener {
 
   reset(reset: TailReset): void {
     this.#position = 0;
-    this.sink.write(controlFrame(RESET_EVENT, reset));
+    // The next segment of a rotated log continues it: the client just gets ids of another epoch.
+    if (reset.reason !== 'segment') this.sink.write(controlFrame(RESET_EVENT, reset));
   }
 
   fail(error: unknown): void {
