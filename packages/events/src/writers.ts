@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeFileAtomicSync } from '@fipc/core';
+import { FipcError, writeFileAtomicSync } from '@fipc/core';
 
 /**
  * A process that has the log open for writing, as its marker file says (PROTOCOL.md 2.7).
@@ -46,7 +46,19 @@ interface Marker {
   since: string;
 }
 
-const host = hostname();
+// Asked for on first use, not at import: Deno refuses `hostname()` without --allow-sys, and a process that
+// cannot know its host name still writes its log (its writers are then judged by heartbeat alone).
+let cachedHost: string | null | undefined;
+function thisHost(): string | null {
+  if (cachedHost === undefined) {
+    try {
+      cachedHost = hostname();
+    } catch {
+      cachedHost = null;
+    }
+  }
+  return cachedHost;
+}
 
 /** `.<name>.writers/` beside the log: one marker file per open writer. */
 export const writersDirectory = (logPath: string): string => {
@@ -91,7 +103,7 @@ export function listWriters(logPath: string): WriterInfo[] {
 }
 
 function isLive(marker: Marker, path: string): boolean {
-  if (marker.host !== host) {
+  if (marker.host !== thisHost()) {
     const stats = statSync(path, { throwIfNoEntry: false });
     return stats !== undefined && Date.now() - stats.mtimeMs < WRITER_STALE_MS;
   }
@@ -146,14 +158,10 @@ export function registerWriter(logPath: string): () => void {
 function register(logPath: string): () => void {
   const dir = writersDirectory(logPath);
   mkdirSync(dirname(dir), { recursive: true });
-  try {
-    // Not recursive: where a file system answers ENOENT for a name it cannot hold (/proc), Node's recursive
-    // mkdir retries forever.
-    mkdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
+  makeDirectory(dir);
   removeDead(logPath);
+  const host = thisHost();
+  if (host === null) throw new Error('no host name: the writer goes unregistered');
   const safeHost = host.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
   const path = join(dir, `${safeHost}-${process.pid}-${randomBytes(4).toString('hex')}.json`);
   const marker: Marker = {
@@ -163,7 +171,17 @@ function register(logPath: string): () => void {
     since: new Date().toISOString(),
   };
   // Published whole (a hard link of a complete temp file): a reader never sees a half-written marker.
-  writeFileAtomicSync(path, `${JSON.stringify(marker)}\n`, { publish: 'exclusive', mode: 0o644 });
+  const text = `${JSON.stringify(marker)}\n`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      writeFileAtomicSync(path, text, { publish: 'exclusive', mode: 0o644 });
+      break;
+    } catch (error) {
+      // The last writer to close removes the empty directory: make it again, once or twice.
+      if (!(error instanceof FipcError && error.code === 'NOT_FOUND') || attempt === 3) throw error;
+      makeDirectory(dir);
+    }
+  }
   const heartbeat = setInterval(() => {
     try {
       const now = new Date();
@@ -176,13 +194,24 @@ function register(logPath: string): () => void {
     clearInterval(heartbeat);
     try {
       unlinkSync(path);
+      rmdirSync(dir); // the last writer leaves no trace; ENOTEMPTY while others write
     } catch {}
   };
 }
 
+function makeDirectory(dir: string): void {
+  try {
+    // Not recursive: where a file system answers ENOENT for a name it cannot hold (/proc), Node's recursive
+    // mkdir retries forever.
+    mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 function removeDead(logPath: string): void {
   for (const writer of listWriters(logPath)) {
-    if (writer.host === host && !writer.live) {
+    if (writer.host === thisHost() && !writer.live) {
       try {
         unlinkSync(writer.path);
       } catch {}
