@@ -3,6 +3,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineBench, msSince, percentile } from '@fipc/bench';
+import { hasStrace, syscallsPerSecond } from '@fipc/bench/process-stats';
 import { request, serveRequests } from '@fipc/requests';
 import { runTs, spawnTs } from '@fipc/test-utils';
 
@@ -98,6 +99,32 @@ async function serveBacklog(count: number): Promise<number> {
   }
 }
 
+// How long the idle responder gets to look at the held requests once, then how long its syscalls are counted.
+const SETTLE_MS = 5_000;
+const COUNT_MS = 5_000;
+
+/**
+ * Syscalls per second of a responder (default options) on a directory of `count` requests that another live
+ * responder holds: it can do nothing for them until their leases expire, so its cost should not grow with them.
+ */
+async function idleResponderSyscalls(count: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'fipc-bench-'));
+  const holder = spawnTs(fixture('holder'), [dir, String(count)]);
+  let idle: ReturnType<typeof spawnTs> | undefined;
+  try {
+    await runTs(fixture('write-pending'), [dir, String(count)]);
+    await holder.waitForLine((l) => l === `holding ${count}`, 300_000);
+    idle = spawnTs(fixture('idle-responder'), [dir]);
+    await idle.waitForLine((l) => l === 'ready');
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    return await syscallsPerSecond(idle.process.pid!, COUNT_MS);
+  } finally {
+    for (const child of [idle, holder]) child?.process.stdin?.end();
+    await Promise.all([idle?.exited, holder.exited]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export default [
   defineBench({
     name: 'requests.round-trip',
@@ -136,5 +163,28 @@ export default [
     },
     rounds: 3,
     goals: [{ metric: 'growth', max: 1.5 }],
+  }),
+  defineBench({
+    name: 'requests.held-claims',
+    description: `syscalls per second of an idle responder (default options) while another live responder holds 1,000 and 10,000 requests of the directory, counted with strace -c for ${COUNT_MS / 1000} s after ${SETTLE_MS / 1000} s to settle; growth = at 10,000 / at 1,000 (1 = flat)`,
+    metrics: {
+      held1k: { unit: 'syscalls/s', better: 'lower' },
+      held10k: { unit: 'syscalls/s', better: 'lower' },
+      growth: { unit: 'x', better: 'lower' },
+    },
+    ours: 'fipc',
+    subjects: {
+      fipc: async () => {
+        if (!hasStrace()) throw new Error('requests.held-claims counts syscalls with strace: install it');
+        const held1k = await idleResponderSyscalls(1000);
+        const held10k = await idleResponderSyscalls(10_000);
+        return { held1k, held10k, growth: held10k / held1k };
+      },
+    },
+    rounds: 1,
+    goals: [
+      { metric: 'growth', max: 1.5 },
+      { metric: 'held10k', max: 100 },
+    ],
   }),
 ];
