@@ -117,7 +117,8 @@ export async function* tailEvents(path: string, options: TailEventsOptions = {})
       }
       position = yield* readEntries(log.handle, position, size, scanner, buffer, context);
       if (signal?.aborted) return;
-      if (replacedAtPath(file, log.stats)) {
+      // A write to the file cannot replace it: the path is looked at after renames, creations, polls only.
+      if (hints.takeRenamed() && replacedAtPath(file, log.stats)) {
         // Rotated: what the last writers of the old file wrote before the new one appeared comes first.
         size = fstatSync(log.handle.fd).size;
         position = yield* readEntries(log.handle, position, size, scanner, buffer, context);
