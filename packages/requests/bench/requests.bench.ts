@@ -1,4 +1,15 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  watch as fsWatch,
+  linkSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +19,9 @@ import { request, serveRequests } from '@fipc/requests';
 import { runTs, spawnTs } from '@fipc/test-utils';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', `${name}.ts`);
+// Where the round trips' files go: the disk matters (on ext4 without a journal, creating a file right after many
+// were deleted costs up to ~0.7 ms: see bench/PROFILE.md). FIPC_BENCH_DIR picks another place.
+const base = process.env.FIPC_BENCH_DIR ?? tmpdir();
 const WARMUP = 300;
 const ROUND_TRIPS = 3000;
 const payload = { question: 'deploy build 1234 to production?', options: ['yes', 'no'], n: 0 };
@@ -25,13 +39,50 @@ async function latencies(once: (n: number) => Promise<unknown>) {
 }
 
 async function fipcRoundTrip() {
-  const dir = mkdtempSync(join(tmpdir(), 'fipc-bench-'));
+  const dir = mkdtempSync(join(base, 'fipc-bench-'));
   const responder = spawnTs(fixture('echo-responder'), [dir]);
   await responder.waitForLine((l) => l === 'ready');
   try {
     // retention 0 keeps the directory small, as a long-running system with a short retention would
     return await latencies((n) => request(dir, { ...payload, n }, { retentionMs: 0 }));
   } finally {
+    responder.process.stdin?.end();
+    await responder.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The floor of any request/response through files: the same two files per round trip, published the same way
+ * (temp file + link), each side woken by fs.watch, with nothing else (no claim, no lease, no validation).
+ */
+async function filePairRoundTrip() {
+  const dir = mkdtempSync(join(base, 'fipc-bench-'));
+  const responder = spawnTs(fixture('file-pair-responder'), [dir]);
+  await responder.waitForLine((l) => l === 'ready');
+  const waiting = new Map<string, () => void>();
+  const watcher = fsWatch(dir, (_event, name) => {
+    if (typeof name === 'string' && name.endsWith('.response')) waiting.get(name.slice(0, -9))?.();
+  });
+  let n = 0;
+  const once = (i: number) =>
+    new Promise((resolve) => {
+      const id = `q${n++}`;
+      waiting.set(id, () => {
+        waiting.delete(id);
+        resolve(JSON.parse(readFileSync(join(dir, `${id}.response`), 'utf8')));
+      });
+      const temp = join(dir, `.req-${id}`);
+      const fd = openSync(temp, 'wx', 0o600);
+      writeSync(fd, `${JSON.stringify({ request_id: id, payload: { ...payload, n: i } })}\n`);
+      closeSync(fd);
+      linkSync(temp, join(dir, `${id}.json`));
+      unlinkSync(temp);
+    });
+  try {
+    return await latencies(once);
+  } finally {
+    watcher.close();
     responder.process.stdin?.end();
     await responder.exited;
     rmSync(dir, { recursive: true, force: true });
@@ -128,19 +179,21 @@ async function idleResponderSyscalls(count: number): Promise<number> {
 export default [
   defineBench({
     name: 'requests.round-trip',
-    description: `${ROUND_TRIPS} sequential round trips to a responder in another process (request file written, answered, Promise resolved) vs loopback HTTP with keep-alive to another process`,
+    description: `${ROUND_TRIPS} sequential round trips to a responder in another process (request file written, answered, Promise resolved) vs loopback HTTP with keep-alive to another process, and vs the floor of any file-based round trip (two files published by temp + link, fs.watch on each side)`,
     metrics: {
       p50: { unit: 'ms', better: 'lower' },
       p99: { unit: 'ms', better: 'lower' },
     },
     ours: 'fipc',
-    subjects: { fipc: fipcRoundTrip, 'http-loopback': httpRoundTrip },
+    subjects: { fipc: fipcRoundTrip, 'http-loopback': httpRoundTrip, 'file-pair floor': filePairRoundTrip },
     rounds: 3,
     goals: [
       { metric: 'p50', max: 1 },
       { metric: 'p99', max: 5 },
       { metric: 'p50', against: 'http-loopback', max: 3 },
       { metric: 'p99', against: 'http-loopback', max: 3 },
+      // What fipc adds to the two files any such round trip writes (claim, lease, validation, retention).
+      { metric: 'p50', against: 'file-pair floor', max: 1.5 },
     ],
   }),
   defineBench({
