@@ -70,9 +70,17 @@ if (which === 'fipc') {
     }),
   );
 }
+// PIN=<cpu> pins the writer there (run the driver under `taskset -c <other>`): scheduling then stays out of it.
+const pin = process.env.PIN ? ['taskset', '-c', process.env.PIN] : [];
 const writer = spawn(
-  process.execPath,
-  [...tsNodeArgs, join(import.meta.dirname, 'latency-writer.ts'), path],
+  pin[0] ?? process.execPath,
+  [
+    ...pin.slice(1),
+    ...(pin.length ? [process.execPath] : []),
+    ...tsNodeArgs,
+    join(import.meta.dirname, 'latency-writer.ts'),
+    path,
+  ],
   {
     stdio: 'ignore',
   },
