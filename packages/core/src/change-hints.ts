@@ -18,6 +18,7 @@ import { rewatchDirectory, watchDirectory } from './directory-watch.js';
  */
 export class ChangeHints {
   #dirty = true;
+  #renamed = true;
   #closed = false;
   #wake: (() => void) | undefined;
   readonly #timer: NodeJS.Timeout;
@@ -34,8 +35,8 @@ export class ChangeHints {
     const dir = filter ? path : dirname(path);
     const own = basename(path);
     const matches = filter ?? ((name: string) => name === own);
-    this.#unwatch = watchDirectory(dir, (name) => {
-      if (name === null || matches(name)) this.hint();
+    this.#unwatch = watchDirectory(dir, (name, kind) => {
+      if (name === null || matches(name)) this.hint(kind);
     });
     this.#timer = setInterval(() => {
       rewatchDirectory(dir); // the directory may have appeared, or been made again, since
@@ -55,6 +56,17 @@ export class ChangeHints {
     return this.#dirty;
   }
 
+  /**
+   * Whether the path may name another file than at the last call: a hint since then was not only a write to
+   * it (a rename, a creation or removal, a lost notification, a safety poll). A follower that stats the path
+   * at every wake to see whether it was replaced needs to do so only when this says so.
+   */
+  takeRenamed(): boolean {
+    const renamed = this.#renamed;
+    this.#renamed = false;
+    return renamed;
+  }
+
   /** Stops the poll and the watch and wakes the waiter; idempotent. */
   close(): void {
     if (this.#closed) return;
@@ -65,9 +77,10 @@ export class ChangeHints {
     this.hint();
   }
 
-  /** Marks the file as possibly changed and wakes the waiter. */
-  hint(): void {
+  /** Marks the file as possibly changed (`'change'`: written to, still the same file) and wakes the waiter. */
+  hint(kind: 'rename' | 'change' = 'rename'): void {
     this.#dirty = true;
+    if (kind === 'rename') this.#renamed = true;
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();

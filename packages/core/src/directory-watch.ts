@@ -2,12 +2,14 @@ import { type FSWatcher, statSync, watch } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
 /**
- * Called with the name of an entry that may have changed, or `null` for "anything may have changed".
+ * Called with the name of an entry that may have changed, or `null` for "anything may have changed"; `kind` is
+ * `'change'` when the notification was only about the entry's content or attributes (a write, a `touch`), so
+ * the name still names the same file, and `'rename'` for anything else (created, removed, renamed, unknown).
  *
  * @example
- * const listener: HintListener = (name) => { if (name === null || name === 'state.json') reread(); };
+ * const listener: HintListener = (name, kind) => { if (name === 'state.json' && kind === 'rename') reread(); };
  */
-export type HintListener = (name: string | null) => void;
+export type HintListener = (name: string | null, kind: 'rename' | 'change') => void;
 
 interface Hub {
   watcher: FSWatcher | undefined;
@@ -102,16 +104,17 @@ function ensureWatch(dir: string, hub: Hub, force: boolean): void {
   if (identity === undefined) return; // not there (yet): the polls look again
   try {
     const own = basename(dir);
-    const watcher = watch(dir, { persistent: false }, (_event, name) => {
+    const watcher = watch(dir, { persistent: false }, (event, name) => {
       const entry = typeof name === 'string' ? name : null;
       if (entry === own) hub.stale = true;
-      for (const listener of hub.listeners) listener(entry);
+      const kind = event === 'change' && entry !== null ? 'change' : 'rename';
+      for (const listener of hub.listeners) listener(entry, kind);
     });
     watcher.on('error', () => {
       // The directory was removed, or inotify gave up: the next poll re-watches when it can.
       watcher.close();
       if (hub.watcher === watcher) hub.watcher = undefined;
-      for (const listener of hub.listeners) listener(null);
+      for (const listener of hub.listeners) listener(null, 'rename');
     });
     hub.watcher = watcher;
   } catch {

@@ -39,10 +39,6 @@ export function parseRecordLine(
 ): EventEntry | undefined {
   const nextOffset = offset + line.length + 1;
   if (line[0] !== 123 && isBlank(line)) return undefined; // blank lines are allowed; records start with `{`
-  const skip = (at: number, length: number, reason: string) => {
-    onSkip?.({ reason, path, offset: at, length });
-    return undefined;
-  };
   let parsed = isUtf8(line) ? parse(line) : undefined;
   let skipped = 0;
   if (parsed === undefined) {
@@ -50,13 +46,25 @@ export function parseRecordLine(
     const rest = at > 0 ? line.subarray(at) : undefined;
     if (rest && isUtf8(rest)) parsed = parse(rest);
     if (parsed === undefined)
-      return skip(offset, line.length, isUtf8(line) ? 'invalid JSON' : 'invalid UTF-8');
+      return skip(onSkip, path, offset, line.length, isUtf8(line) ? 'invalid JSON' : 'invalid UTF-8');
     skipped = at;
-    skip(offset, skipped, 'torn fragment before a record');
+    skip(onSkip, path, offset, skipped, 'torn fragment before a record');
   }
   const record = toEventRecord(parsed);
-  if (typeof record === 'string') return skip(offset + skipped, line.length - skipped, record);
+  if (typeof record === 'string') return skip(onSkip, path, offset + skipped, line.length - skipped, record);
   return { record, offset: offset + skipped, nextOffset };
+}
+
+// A function of its own, not a closure made for every line: this runs once per record read.
+function skip(
+  onSkip: OnSkip | undefined,
+  path: string | undefined,
+  offset: number,
+  length: number,
+  reason: string,
+): undefined {
+  onSkip?.({ reason, path, offset, length });
+  return undefined;
 }
 
 function isBlank(line: Buffer): boolean {

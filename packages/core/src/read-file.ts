@@ -35,24 +35,29 @@ const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
  * const fd = openRegularSync('run-1/events.jsonl', constants.O_RDONLY);
  */
 export function openRegularSync(path: string, flags: number, mode?: number): number {
+  return openRegularStats(path, flags, mode).fd;
+}
+
+/** {@link openRegularSync} with the size `fstat` saw, so that a reader needs no second `fstat`. */
+function openRegularStats(path: string, flags: number, mode?: number): { fd: number; size: number } {
   let fd: number;
   try {
     fd = openSync(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, mode);
   } catch (error) {
     throw fsError(error, path, 'cannot open');
   }
-  let regular: boolean;
+  let stats: ReturnType<typeof fstatSync>;
   try {
-    regular = fstatSync(fd).isFile();
+    stats = fstatSync(fd);
   } catch (error) {
     closeSync(fd);
     throw fsError(error, path, 'cannot stat');
   }
-  if (!regular) {
+  if (!stats.isFile()) {
     closeSync(fd);
     throw notAFile(path);
   }
-  return fd;
+  return { fd, size: stats.size };
 }
 
 /**
@@ -63,9 +68,8 @@ export function openRegularSync(path: string, flags: number, mode?: number): num
  * const bytes = readRegularFileSync('run-1/state.json');
  */
 export function readRegularFileSync(path: string, options: ReadFileOptions = {}): Buffer {
-  const fd = openRegularSync(path, constants.O_RDONLY);
+  const { fd, size } = openRegularStats(path, constants.O_RDONLY);
   try {
-    const size = fstatSync(fd).size;
     const max = options.maxBytes ?? DEFAULT_MAX_BYTES;
     if (size > max) throw tooLarge(path, size, max);
     // Never more than the size seen: a file still growing is read as it was.

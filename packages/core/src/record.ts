@@ -42,7 +42,8 @@ export interface EventRecord<Type extends string = string, Data = JsonObject> {
 
 /**
  * Presents a parsed line as an {@link EventRecord}, accepting the original's full record and its starter
- * template's short variant `{ts, id, type, data}`. Returns a reason string when the value is no record.
+ * template's short variant `{ts, id, type, data}`. Returns a reason string when the value is no record. A full
+ * record that has its `phase` and `data` is returned as it is (not copied).
  *
  * @example
  * const record = toEventRecord(JSON.parse('{"ts":"2026-01-01T00:00:00Z","id":"run-1","type":"started","data":{}}'));
@@ -58,6 +59,8 @@ export function toEventRecord(value: unknown): EventRecord | string {
     if (typeof event_type !== 'string' || event_type === '') return 'bad event_type';
     if (phase !== null && typeof phase !== 'string') return 'bad phase';
     if (!isJsonObject(data)) return 'data is not an object';
+    // A record as this library writes it is returned as parsed; only one missing phase or data is copied.
+    if (value.phase === phase && value.data === data) return value as EventRecord;
     return { ...value, phase, data } as EventRecord;
   }
   if ('type' in value && 'ts' in value) {

@@ -9,6 +9,7 @@ import {
   readJsonFile,
   readJsonFileSync,
   syncDirectorySync,
+  toJson,
   writeFileAtomic,
   writeFileAtomicSync,
 } from '../src/index.js';
@@ -111,5 +112,30 @@ describe('readJsonFile', () => {
     expect(codeOf(() => readJsonFileSync(join(dir, 'big.json'), { maxBytes: 10 }))).toBe('TOO_LARGE');
     expect(codeOf(() => readJsonFileSync(join(dir, 'missing.json')))).toBe('NOT_FOUND');
     expect(existsSync(join(dir, 'missing.json'))).toBe(false);
+  });
+});
+
+describe('toJson', () => {
+  it('serialises plain values as JSON.stringify does, and refuses what JSON cannot carry, however deep', () => {
+    const record = { a: 1, b: 'x', c: [true, null, { d: 2.5 }], e: {} };
+    expect(toJson(record)).toBe(JSON.stringify(record));
+    expect(toJson(record, 2)).toBe(JSON.stringify(record, null, 2));
+    expect(toJson({ when: new Date(0), gone: undefined })).toBe('{"when":"1970-01-01T00:00:00.000Z"}');
+    for (const bad of [
+      { n: Number.NaN },
+      { deep: [{ n: Number.POSITIVE_INFINITY }] },
+      { f: () => 1 },
+      [Symbol('s')],
+      { big: 1n },
+      undefined,
+    ]) {
+      expect(() => toJson(bad)).toThrow(expect.objectContaining({ code: 'SCHEMA_MISMATCH' }));
+    }
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => toJson(cycle)).toThrow(expect.objectContaining({ code: 'SCHEMA_MISMATCH' }));
+    let deep: unknown = 1;
+    for (let i = 0; i < 200; i++) deep = [deep];
+    expect(toJson(deep)).toBe(JSON.stringify(deep));
   });
 });

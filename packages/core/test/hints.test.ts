@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +56,27 @@ describe('ChangeHints', () => {
     await hints.wait();
     expect(Date.now() - started).toBeLessThan(1_000);
     hints.close();
+  });
+
+  it('tells whether a hint may have been a replacement of the path, not only a write to the file', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'events.jsonl');
+    writeFileSync(path, 'a\n');
+    const hints = new ChangeHints(path, 60_000);
+    try {
+      await hints.wait();
+      expect(hints.takeRenamed()).toBe(true); // nothing is known of the path yet
+      appendFileSync(path, 'b\n');
+      await hints.wait();
+      expect(hints.takeRenamed()).toBe(false); // a write: still the same file
+      writeFileSync(join(dir, 'next'), 'c\n');
+      renameSync(join(dir, 'next'), path);
+      await hints.wait();
+      await new Promise((resolve) => setTimeout(resolve, 50)); // every notification of the rename is in
+      expect(hints.takeRenamed()).toBe(true);
+      expect(hints.takeRenamed()).toBe(false); // taken
+    } finally {
+      hints.close();
+    }
   });
 });

@@ -201,7 +201,9 @@ async function* followLog(
       }
       position = yield* readEntries(log.handle, position, size, scanner, buffer, context);
       if (signal?.aborted) return;
+      // A write to the file cannot replace it: the path is looked at after renames, creations and polls only.
       if (current.live) {
+        if (!hints.takeRenamed()) continue;
         const where = locateLogFile(file, opened);
         if (where.kind === 'segment') current.segment = where.segment.number;
         // A path that names nothing yet (a file moved away, not by a rotation) is no replacement yet.

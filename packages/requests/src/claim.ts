@@ -23,7 +23,7 @@ export function claimRequest(responder: Responder, id: string, takeOver: boolean
   const { path, heartbeat } = responder;
   // A hint may be the request's removal; a request found by a rescan may have been answered since.
   if (takeOver ? hasResponse(path, id) : !entryExists(join(path, requestName(id)))) return undefined;
-  const generation = heartbeat.claim(id, takeOver);
+  const generation = heartbeat.claim(id, takeOver, (lease) => responder.held.examine(id, join(path, lease)));
   if (generation === undefined) return undefined;
   let claim: Claim | undefined;
   try {

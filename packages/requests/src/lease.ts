@@ -48,15 +48,15 @@ export class Heartbeat {
 
   /**
    * Tries to claim request `id`: generation 1 if nobody claimed it, or the next generation if `takeOver` and
-   * the current holder's lease has expired. Linking fails atomically if another responder got there first.
-   * Returns the generation claimed, or undefined.
+   * the current holder's lease has expired (`held` tells, from the lease file's name). Linking fails
+   * atomically if another responder got there first. Returns the generation claimed, or undefined.
    */
-  claim(id: string, takeOver: boolean): number | undefined {
+  claim(id: string, takeOver: boolean, held: (lease: string) => boolean): number | undefined {
     if (this.#link(leaseName(id, 1))) return 1;
     if (!takeOver) return undefined;
     let generation = 1;
     while (entryExists(join(this.#dir, leaseName(id, generation + 1)))) generation++;
-    if (!leaseExpired(this.#dir, leaseName(id, generation))) return undefined;
+    if (held(leaseName(id, generation))) return undefined;
     return this.#link(leaseName(id, generation + 1)) ? generation + 1 : undefined;
   }
 

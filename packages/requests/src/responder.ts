@@ -1,6 +1,7 @@
 import type { Durability, OnSkip } from '@fipc/core';
 import { claimRequest } from './claim.js';
 import { RequestError, type ResponseErrorInfo, requestError } from './errors.js';
+import { HeldClaims } from './held-claims.js';
 import type { Heartbeat } from './lease.js';
 import { type OutcomeInput, readOutcome } from './outcome.js';
 import type { RequestRecord } from './records.js';
@@ -27,6 +28,8 @@ interface Job {
 /** One `serveRequests` loop's state: its running handlers and how they end. */
 export class Responder {
   readonly running = new Map<string, Job>();
+  /** Requests other live responders hold: not looked at again before their leases may expire. */
+  readonly held = new HeldClaims();
   readonly summary: ServeSummary = { answered: 0, failed: 0 };
   stopping = false;
   #drained: () => void = () => {};
