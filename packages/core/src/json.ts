@@ -66,6 +66,16 @@ export function toJson(value: unknown, space?: number): string {
 
 // Whether JSON.stringify writes `value` as it is: no non-finite number, function, symbol or toJSON anywhere, no
 // cycle or excessive depth (left to the strict path, which reports them).
+/**
+ * Whether `value` is plain JSON throughout (finite numbers, strings, booleans, null, arrays and objects of
+ * them, no `toJSON`): `JSON.stringify` then writes it exactly, with no replacer. A writer that built the rest
+ * of a record itself checks only the caller's part.
+ *
+ * @example
+ * const line = isPlainJson(record.data) ? JSON.stringify(record) : toJson(record);
+ */
+export const isPlainJson = (value: unknown): boolean => plain(value, 0);
+
 function plain(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case 'number':

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { type EventRecord, fsError, toJson } from '@fipc/core';
+import { type EventRecord, fsError, isPlainJson, toJson } from '@fipc/core';
 import { buildRecord } from './build-record.js';
 import { EventLogError } from './errors.js';
 import { LogFile } from './log-file.js';
@@ -111,7 +111,8 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
     try {
       log.beforeWrite();
       record = buildRecord(type, phase, data, seq + 1, settings);
-      line = `${log.prefix}${toJson(record)}\n`;
+      // The envelope is ours (strings, a number, null): only the caller's data can need the strict path.
+      line = `${log.prefix}${isPlainJson(record.data) ? JSON.stringify(record) : toJson(record)}\n`;
     } catch (error) {
       return fail(error);
     }
