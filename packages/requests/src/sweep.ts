@@ -108,6 +108,7 @@ function sweepPath(path: string, { retentionMs, staleTempMs, onSkip }: Settings)
   const remove = (name: string) => {
     removeQuietly(join(path, name));
     removed++;
+    due(now); // a removal that failed leaves the directory unchanged: look again next time
   };
   const mtime = (name: string) => lstatSync(join(path, name), { throwIfNoEntry: false })?.mtimeMs;
   const stale = (name: string, limit: (name: string) => number) => {
