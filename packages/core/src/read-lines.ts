@@ -68,9 +68,11 @@ export async function readLines(
  */
 export function isLineStart(fd: number, offset: number): boolean {
   if (offset === 0) return true;
-  const byte = Buffer.alloc(1);
-  return readSync(fd, byte, 0, 1, offset - 1) === 1 && byte[0] === 10;
+  return readSync(fd, BYTE, 0, 1, offset - 1) === 1 && BYTE[0] === 10;
 }
+
+// One byte read synchronously and looked at at once: a follower checks it at every wake-up, without allocating.
+const BYTE = Buffer.alloc(1);
 
 /**
  * The `onSkip` reason for the bytes skipped when a reader starts inside a line.

@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type OnSkip, positiveMs } from '@fipc/core';
 import { openDirectory, PRIVATE_DIRNAME } from './directory.js';
@@ -88,27 +88,34 @@ export async function sweepRequests(dir: string, options: SweepOptions = {}): Pr
     if ((error as RequestError).code === 'NOT_FOUND') return 0;
     throw error;
   }
-  return sweepPath(path, settings);
+  return sweepPath(path, settings).removed;
 }
 
-function sweepPath(path: string, { retentionMs, staleTempMs, onSkip }: Settings): number {
+/** What a sweep removed, and the earliest moment at which anything it left could become removable. */
+interface Swept {
+  removed: number;
+  nextDue: number;
+}
+
+function sweepPath(path: string, { retentionMs, staleTempMs, onSkip }: Settings): Swept {
   const now = Date.now();
   const ids = new Map<string, { request: boolean; response: boolean; leases: string[] }>();
   let removed = 0;
+  let nextDue = Number.POSITIVE_INFINITY;
+  const due = (at: number) => {
+    nextDue = Math.min(nextDue, at);
+  };
   const remove = (name: string) => {
     removeQuietly(join(path, name));
     removed++;
+    due(now); // a removal that failed leaves the directory unchanged: look again next time
   };
-  const age = (name: string) => {
-    try {
-      return now - lstatSync(join(path, name)).mtimeMs;
-    } catch {
-      return -1;
-    }
-  };
+  const mtime = (name: string) => lstatSync(join(path, name), { throwIfNoEntry: false })?.mtimeMs;
   const stale = (name: string, limit: (name: string) => number) => {
     const stats = lstatSync(join(path, name), { throwIfNoEntry: false });
-    if (stats && !stats.isDirectory() && now - stats.mtimeMs > limit(name)) remove(name);
+    if (!stats || stats.isDirectory()) return;
+    if (now - stats.mtimeMs > limit(name)) remove(name);
+    else due(stats.mtimeMs + limit(name));
   };
   // Our temp files and heartbeats, then hidden temp files of other writers (a Python program's, say).
   let own: string[] = [];
@@ -134,21 +141,33 @@ function sweepPath(path: string, { retentionMs, staleTempMs, onSkip }: Settings)
     if (parsed.kind === 'lease') entry.leases.push(name);
     else entry[parsed.kind] = true;
   }
+  // A file's end is its mtime (and a pending request's its expiry): removable `retentionMs` after it. A lower
+  // bound of when it may be is kept. Timestamps are coarser than the clock: a retention of 0 means "finished
+  // is enough" for an mtime (never for an expiry, which is exact).
+  const ended = (end: number | undefined, mtime = true) => {
+    if (end === undefined) return false; // gone meanwhile
+    if ((mtime && retentionMs <= 0) || now - end >= retentionMs) return true;
+    due(end + retentionMs);
+    return false;
+  };
   for (const [id, entry] of ids) {
     let finished: boolean;
-    // Timestamps are coarser than the clock: a retention of 0 means "finished is enough".
-    if (entry.response) finished = retentionMs <= 0 || age(responseName(id)) >= retentionMs;
+    if (entry.response) finished = ended(mtime(responseName(id)));
     else if (entry.request) {
       // expires_at is never before the file was written, so only requests older than the retention period
       // can be finished: young ones (most of a large backlog) cost one lstat, not a read.
-      finished = age(requestName(id)) >= retentionMs && now - requestExpiry(path, id, onSkip) >= retentionMs;
-    } else finished = entry.leases.every((lease) => retentionMs <= 0 || age(lease) >= retentionMs);
-    if (!finished || isAwaited(path, id)) continue;
+      finished = ended(mtime(requestName(id))) && ended(requestExpiry(path, id, onSkip), false);
+    } else finished = entry.leases.every((lease) => ended(mtime(lease)));
+    if (!finished) continue;
+    if (isAwaited(path, id)) {
+      due(now); // removable once no one here waits for it
+      continue;
+    }
     if (entry.request) remove(requestName(id));
     for (const lease of entry.leases) remove(lease);
     if (entry.response) remove(responseName(id));
   }
-  return removed;
+  return { removed, nextDue };
 }
 
 function requestExpiry(path: string, id: string, onSkip: OnSkip | undefined): number {
@@ -164,17 +183,48 @@ function requestExpiry(path: string, id: string, onSkip: OnSkip | undefined): nu
 }
 
 const lastSweep = new Map<string, number>();
+// Per directory and retention: the directories' stats before the last background sweep and when anything it
+// left may become removable. Until then, and while neither directory changed, a sweep would find nothing.
+const lastSwept = new Map<string, { main: Stats; own: Stats | undefined; nextDue: number }>();
+// Directory timestamps are trusted once this old: they are coarser than the clock (see the queue's rescan).
+const SETTLED_MS = 2_000;
 
-/** Sweeps `path` in the background unless this process did so in the last minute. */
+/**
+ * Sweeps `path` in the background unless this process did so in the last minute, or nothing can have become
+ * removable since its last sweep (so a directory of many pending requests costs two stats a minute, not an
+ * lstat of each).
+ */
 export function scheduleSweep(path: string, retentionMs: number, onSkip?: OnSkip): void {
   const now = Date.now();
   if (now - (lastSweep.get(path) ?? Number.NEGATIVE_INFINITY) < SWEEP_EVERY_MS) return;
   lastSweep.set(path, now);
   setImmediate(() => {
     try {
-      sweepPath(path, { retentionMs, staleTempMs: DEFAULT_STALE_TEMP_MS, onSkip });
+      const key = `${path}\0${retentionMs}`;
+      const before = lastSwept.get(key);
+      const main = statSync(path);
+      const own = statSync(join(path, PRIVATE_DIRNAME), { throwIfNoEntry: false });
+      if (before && Date.now() < before.nextDue && same(before.main, main) && same(before.own, own)) return;
+      const { nextDue } = sweepPath(path, { retentionMs, staleTempMs: DEFAULT_STALE_TEMP_MS, onSkip });
+      const settled = (stats: Stats | undefined) =>
+        !stats || Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) > SETTLED_MS;
+      if (settled(main) && settled(own)) lastSwept.set(key, { main, own, nextDue });
+      else {
+        // Not trusted yet: the next call may sweep again once the timestamps are, rather than in a minute.
+        lastSwept.delete(key);
+        lastSweep.set(path, Date.now() - SWEEP_EVERY_MS + SETTLED_MS);
+      }
     } catch {
       // the directory went away, or a race with another sweeper: the next sweep tries again
     }
   });
 }
+
+const same = (a: Stats | undefined, b: Stats | undefined): boolean =>
+  a === b ||
+  (a !== undefined &&
+    b !== undefined &&
+    a.mtimeMs === b.mtimeMs &&
+    a.ctimeMs === b.ctimeMs &&
+    a.ino === b.ino &&
+    a.dev === b.dev);

@@ -6,10 +6,10 @@ export const hasStrace = (): boolean => spawnSync('strace', ['-V']).status === 0
 
 /**
  * Counts the system calls process `pid` (every thread of it) makes during `ms` milliseconds, with
- * `strace -c`: a count, unlike a duration, means the same on a busy machine. Returns calls per second;
- * `FIPC_BENCH_STRACE=1` prints strace's table (which calls) to stderr.
+ * `strace -c`: a count, unlike a duration, means the same on a busy machine. Returns calls per second by
+ * syscall name; `FIPC_BENCH_STRACE=1` prints strace's table to stderr.
  */
-export async function syscallsPerSecond(pid: number, ms: number): Promise<number> {
+export async function syscallsPerSecond(pid: number, ms: number): Promise<Map<string, number>> {
   // -f with -p attaches every thread of the process (the thread pool's, V8's) as well.
   const strace = spawn('strace', ['-c', '-f', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let report = '';
@@ -19,14 +19,38 @@ export async function syscallsPerSecond(pid: number, ms: number): Promise<number
   strace.kill('SIGINT');
   await exited;
   if (process.env.FIPC_BENCH_STRACE) process.stderr.write(report);
-  const total = report.split('\n').find((line) => /\btotal\s*$/.test(line));
-  if (!total) throw new Error(`strace printed no summary:\n${report}`);
-  // `% time  seconds  usecs/call  calls  [errors]  total`: calls is the 4th column, or the 3rd when strace
-  // leaves usecs/call out of the total line.
-  const numbers = total.trim().split(/\s+/).slice(0, -1).map(Number);
-  const calls = numbers.length >= 4 ? numbers[3]! : numbers[2]!;
-  return calls / (ms / 1000);
+  if (!report.includes('% time')) throw new Error(`strace printed no summary:\n${report}`);
+  // Rows: `% time  seconds  usecs/call  calls  [errors]  syscall`.
+  const rates = new Map<string, number>();
+  for (const line of report.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 5 || !/^\d/.test(fields[0]!) || fields.at(-1) === 'total') continue;
+    rates.set(fields.at(-1)!, Number(fields[3]) / (ms / 1000));
+  }
+  return rates;
 }
+
+/** Syscalls that touch the filesystem: what a follower or a responder does per file it looks at. */
+export const FILE_SYSCALLS = [
+  'openat',
+  'open',
+  'statx',
+  'newfstatat',
+  'lstat',
+  'stat',
+  'fstat',
+  'link',
+  'linkat',
+  'unlink',
+  'unlinkat',
+  'rename',
+  'renameat2',
+  'getdents64',
+  'pread64',
+  'readlink',
+  'utimensat',
+  'futimesat',
+];
 
 /** The inotify watches process `pid` holds (every inotify descriptor's `inotify wd:` lines). */
 export function inotifyWatches(pid: number): number {
