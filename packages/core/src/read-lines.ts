@@ -28,6 +28,8 @@ export interface ReadLinesOptions {
    * @default false
    */
   firstSync?: boolean;
+  /** Asked after each chunk, with the position reached: `true` ends the read there. @default never */
+  stop?: (position: number) => boolean;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function readLines(
     if (bytesRead === 0) return position;
     position += bytesRead;
     scanner.scan(buffer.subarray(0, bytesRead), onLine);
+    if (options.stop?.(position)) return position;
   }
 }
 

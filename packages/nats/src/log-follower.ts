@@ -21,6 +21,7 @@ export interface LineBatch {
 }
 
 const NEWLINE = Buffer.from('\n');
+const MIN_CHUNK = 4096;
 
 /**
  * The shipper's view of a log: one open file (kept across a rotation until it is drained), its epoch, and
@@ -93,14 +94,49 @@ export class LogFollower {
 
   /**
    * The whole lines from `offset`, at most `maxBytes` of them unless the first line alone is longer (then
-   * that line, up to `maxLineBytes`; a longer one is `TOO_LARGE`). `undefined` when no line is complete.
+   * that line, up to `maxLineBytes`; a longer one is `TOO_LARGE`). `undefined` when no line is complete. One
+   * pass that stops reading once the batch is full, so a small `maxBytes` costs one line's read, not a window's.
    */
   async read(offset: number, maxBytes: number, maxLineBytes: number): Promise<LineBatch | undefined> {
-    const batch = await this.#scan(offset, maxBytes, maxLineBytes);
-    if (batch.lines > 0 || batch.pending < maxBytes) return batch.lines > 0 ? batch : undefined;
-    const long = await this.#scan(offset, maxLineBytes + 1, maxLineBytes, 1);
-    if (long.lines === 0 && long.pending > maxLineBytes) this.#tooLarge(offset, maxLineBytes);
-    return long.lines > 0 ? long : undefined;
+    const parts: Buffer[] = [];
+    let end = offset;
+    let lines = 0;
+    let full = false;
+    let tooLong: Skip | undefined;
+    const scanner = new LineScanner(offset, {
+      maxLineBytes,
+      path: this.path,
+      onSkip: (skip) => {
+        // After whole lines, a long one ends the batch: the next read starts at it and refuses it.
+        if (lines === 0) tooLong ??= skip;
+        full = true;
+      },
+    });
+    await readLines(
+      this.#handle!,
+      offset,
+      scanner,
+      (line, at) => {
+        const next = at + line.length + 1;
+        if (full || (lines > 0 && next - offset > maxBytes)) {
+          full = true;
+          return;
+        }
+        parts.push(Buffer.from(line), NEWLINE);
+        end = next;
+        lines++;
+      },
+      {
+        end: offset + Math.max(maxBytes, maxLineBytes + 1),
+        // A small batch reads small chunks: one line per message must not cost a 64 KiB read per line.
+        buffer: this.#buffer.subarray(0, Math.min(CHUNK_BYTES, Math.max(maxBytes, MIN_CHUNK))),
+        stop: (position) => full || (lines > 0 && position - offset >= maxBytes),
+      },
+    );
+    if (tooLong || (lines === 0 && scanner.pending > maxLineBytes))
+      this.#tooLarge(tooLong?.offset ?? offset, maxLineBytes);
+    if (lines === 0) return undefined;
+    return { data: Buffer.concat(parts, end - offset), offset, nextOffset: end, lines };
   }
 
   #tooLarge(offset: number, maxLineBytes: number): never {
@@ -109,40 +145,6 @@ export class LogFollower {
       `the line at offset ${offset} is over ${maxLineBytes} bytes, more than a NATS message may hold (${this.path})`,
       { path: this.path },
     );
-  }
-
-  async #scan(offset: number, window: number, maxLineBytes: number, maxLines = Number.POSITIVE_INFINITY) {
-    const parts: Buffer[] = [];
-    let end = offset;
-    let lines = 0;
-    let tooLong: Skip | undefined;
-    const scanner = new LineScanner(offset, {
-      maxLineBytes,
-      path: this.path,
-      onSkip: (skip) => {
-        tooLong ??= skip;
-      },
-    });
-    await readLines(
-      this.#handle!,
-      offset,
-      scanner,
-      (line, at) => {
-        if (lines >= maxLines) return;
-        parts.push(Buffer.from(line), NEWLINE);
-        end = at + line.length + 1;
-        lines++;
-      },
-      { end: offset + window, buffer: this.#buffer },
-    );
-    if (tooLong) this.#tooLarge(tooLong.offset ?? offset, maxLineBytes);
-    return {
-      data: Buffer.concat(parts, end - offset),
-      offset,
-      nextOffset: end,
-      lines,
-      pending: scanner.pending,
-    };
   }
 
   #fd(): number {
