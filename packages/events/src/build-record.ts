@@ -29,6 +29,7 @@ export function buildRecord(
   data: unknown,
   seq: number,
   { file, instanceId, schemas }: RecordContext,
+  now = Date.now(),
 ): EventRecord {
   // Readers refuse a record without a non-empty string type: never write one they would skip.
   if (typeof type !== 'string' || type === '') throw invalid(file, 'event type must be a non-empty string');
@@ -57,7 +58,7 @@ export function buildRecord(
   if (phase !== null && typeof phase !== 'string') throw mismatch(file, 'phase must be a string or null');
   return {
     schema_version: SCHEMA_VERSION,
-    timestamp: new Date().toISOString(),
+    timestamp: isoTime(now),
     instance_id: instanceId,
     event_type: type,
     phase,
@@ -70,3 +71,14 @@ const invalid = (path: string, message: string) => new EventLogError('INVALID_EV
 
 const mismatch = (path: string, message: string, cause?: unknown) =>
   new EventLogError('SCHEMA_MISMATCH', message, { cause, path });
+
+// `toISOString` costs about 0.5 us, as much as the rest of an emit: the string is made once per millisecond.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}

@@ -109,8 +109,8 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
     let record: EventRecord;
     let line: string;
     try {
-      log.beforeWrite();
-      record = buildRecord(type, phase, data, seq + 1, settings);
+      const now = log.beforeWrite();
+      record = buildRecord(type, phase, data, seq + 1, settings, now);
       // The envelope is ours (strings, a number, null): only the caller's data can need the strict path.
       line = `${log.prefix}${isPlainJson(record.data) ? JSON.stringify(record) : toJson(record)}\n`;
     } catch (error) {

@@ -46,18 +46,22 @@ export class LogFile {
     this.#sizeEvery = rotation?.maxBytes ? Math.max(1024, rotation.maxBytes / 16) : Number.POSITIVE_INFINITY;
   }
 
-  /** Called before each write: follows a rotation, and rotates when a limit is reached. Throws `EventLogError`. */
-  beforeWrite(): void {
+  /**
+   * Called before each write: follows a rotation, and rotates when a limit is reached. Returns the time it
+   * read, for the record's timestamp. Throws `EventLogError`.
+   */
+  beforeWrite(): number {
     const now = Date.now();
     if (now >= this.#checkAt) this.#recheck(now);
     const rotation = this.settings.rotation;
-    if (!rotation || now < this.#retryAt) return;
+    if (!rotation || now < this.#retryAt) return now;
     const full = rotation.maxBytes !== undefined && this.#size >= rotation.maxBytes;
     const old =
       rotation.maxAgeMs !== undefined &&
       this.#bornAt !== undefined &&
       now - this.#bornAt >= rotation.maxAgeMs;
     if (full || old) this.rotate(false, now);
+    return now;
   }
 
   /** Counts a write of `written` bytes (also a short one). */
