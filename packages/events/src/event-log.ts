@@ -1,5 +1,5 @@
-import { writeSync } from 'node:fs';
 import { type EventRecord, fsError, isPlainJson, toJson } from '@fipc/core';
+import { append, type Placed } from './append.js';
 import { buildRecord } from './build-record.js';
 import { EventLogError } from './errors.js';
 import { LogFile } from './log-file.js';
@@ -53,8 +53,10 @@ export interface EventLog<E extends EventSchemas = EventSchemas> {
   /** Written as every record's `instance_id`. */
   readonly instanceId: string;
   /**
-   * Appends one record. The write happens before `emit` returns, in call order; the promise settles once
-   * the record is as durable as the log's `durability` asks. `data` may be left out only when the type's
+   * Appends one record, in call order. The write happens before `emit` returns, except while a durable log's
+   * sync runs: then the record is written with the others emitted meanwhile, in one write, as that sync ends
+   * (or at `close()` or process exit). The promise settles once the record is as durable as the log's
+   * `durability` asks. `data` may be left out only when the type's
    * schema accepts `{}` (the compiler checks it). Rejects with an {@link EventLogError}:
    * `INVALID_EVENT`, `SCHEMA_MISMATCH`, `TOO_LARGE`, `CLOSED` (nothing written); `DISK_FULL`, `IO_ERROR`
    * (nothing written, or after a short write a fragment readers skip; `IO_ERROR` also when the sync failed).
@@ -72,10 +74,6 @@ export interface EventLog<E extends EventSchemas = EventSchemas> {
   /** Waits for pending syncs, then closes the descriptor. Later emits reject with `CLOSED`. */
   close(): Promise<void>;
 }
-
-// Starts the record after a short write: the NUL keeps the fragment left by it from ever parsing as a record,
-// even when only its newline was missing (the caller was told the emit failed).
-const AFTER_SHORT_WRITE = '\0\n';
 
 /**
  * Opens (creating it and its directory if needed) an append-only JSONL event log. Synchronous: a failure
@@ -112,47 +110,41 @@ export function openEventLog<E extends EventSchemas = EventSchemas>(
       const now = log.beforeWrite();
       record = buildRecord(type, phase, data, seq + 1, settings, now);
       // The envelope is ours (strings, a number, null): only the caller's data can need the strict path.
-      line = `${log.prefix}${isPlainJson(record.data) ? JSON.stringify(record) : toJson(record)}\n`;
+      line = `${isPlainJson(record.data) ? JSON.stringify(record) : toJson(record)}\n`;
     } catch (error) {
       return fail(error);
     }
-    // A UTF-16 unit is at most 3 bytes of UTF-8: most records skip counting their bytes for the limit.
-    const bytes = line.length * 3 <= maxRecordBytes ? -1 : Buffer.byteLength(line);
+    const bytes = Buffer.byteLength(line);
     if (bytes > maxRecordBytes)
       return fail(
         new EventLogError('TOO_LARGE', `record of ${bytes} bytes exceeds maxRecordBytes ${maxRecordBytes}`, {
           path: file,
         }),
       );
-    let written: number;
-    try {
-      written = writeSync(log.fd, line); // one write(2) of the whole line: no copy into a Buffer first
-    } catch (error) {
-      return fail(fsError(error, file, 'cannot append'));
+    const commit = log.commit;
+    if (commit?.busy) {
+      // Durable, and a sync is running: the record is written with the others that wait for it to end.
+      seq += 1;
+      return log.deferred
+        .add(line, bytes)
+        .then(({ offset, nextOffset, bytes }) => ({ record, offset, nextOffset, bytes }), fail);
     }
-    const expected = bytes < 0 ? Buffer.byteLength(line) : bytes;
-    if (written < expected) {
-      // The disk filled up during the write. Never write the rest: another writer's record may follow already.
-      log.prefix = AFTER_SHORT_WRITE;
-      log.afterWrite(written);
+    let placed: Placed;
+    try {
+      placed = append(log, line, bytes);
+    } catch (error) {
+      return fail(error);
+    }
+    if (placed.nextOffset - placed.offset < bytes)
       return fail(
         new EventLogError(
           'DISK_FULL',
-          `only ${written} of ${expected} bytes reached ${file}: readers skip the fragment`,
+          `only ${placed.nextOffset - placed.offset} of ${bytes} bytes reached ${file}: readers skip the fragment`,
           { path: file },
         ),
       );
-    }
     seq += 1;
-    const emitted = {
-      record,
-      offset: log.position + log.prefix.length,
-      nextOffset: log.position + written,
-      bytes: written,
-    };
-    log.afterWrite(written);
-    log.prefix = '';
-    const commit = log.commit;
+    const emitted = { record, offset: placed.offset, nextOffset: placed.nextOffset, bytes: placed.bytes };
     if (!commit) return Promise.resolve(emitted);
     return commit.sync().then(
       () => emitted,

@@ -8,7 +8,16 @@ export class GroupCommit {
   #waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   #running: Promise<void> | undefined;
 
-  constructor(readonly fd: number) {}
+  /** `beforeSync` runs just before each sync starts: the records written in it are part of that sync. */
+  constructor(
+    readonly fd: number,
+    private readonly beforeSync: () => void = () => {},
+  ) {}
+
+  /** Whether a sync is running or about to start: a record written now would wait for the one after it. */
+  get busy(): boolean {
+    return this.#running !== undefined;
+  }
 
   /** Resolves once everything written to `fd` before the call is on disk. */
   sync(): Promise<void> {
@@ -24,7 +33,9 @@ export class GroupCommit {
   }
 
   async #run(): Promise<void> {
-    while (this.#waiting.length > 0) {
+    for (;;) {
+      this.beforeSync();
+      if (this.#waiting.length === 0) break;
       const batch = this.#waiting;
       this.#waiting = [];
       const error = await new Promise<unknown>((done) => fdatasync(this.fd, done));

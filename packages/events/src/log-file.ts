@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, readSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { fsError, syncDirectorySync } from '@fipc/core';
+import { DeferredWrites } from './deferred-writes.js';
 import { EventLogError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import type { LogSettings } from './log-options.js';
@@ -28,6 +29,8 @@ export class LogFile {
   position = 0;
   /** Written before the next record: `\n` after a torn last line, NUL + `\n` after a short write. */
   prefix = '';
+  /** Durable records emitted while a sync runs, written just before the next one. */
+  readonly deferred = new DeferredWrites(this);
   #identity!: { dev: number; ino: number };
   #checkAt = 0;
   /** The live file's size as last seen plus what this writer appended since. */
@@ -38,6 +41,11 @@ export class LogFile {
   #retryAt = 0;
   readonly #retiring: Promise<void>[] = [];
   readonly #unregister: () => void;
+
+  /** The log's absolute path. */
+  get file(): string {
+    return this.settings.file;
+  }
 
   constructor(private readonly settings: LogSettings) {
     const { file, rotation } = settings;
@@ -120,6 +128,7 @@ export class LogFile {
 
   /** Waits for pending syncs, then closes every descriptor and removes the writer's marker. */
   async close(): Promise<void> {
+    this.deferred.flush();
     await Promise.all(this.#retiring);
     await this.commit?.idle();
     closeSync(this.fd);
@@ -140,6 +149,7 @@ export class LogFile {
 
   /** The path names another file, or none: append to the one there now (created if missing). */
   #reopen(): void {
+    this.deferred.flush(); // into the file they were emitted for, before it is left
     const { fd, commit } = this;
     this.#open();
     // Syncs already asked for on the old descriptor finish before it is closed.
@@ -157,7 +167,8 @@ export class LogFile {
     const { fd, size, torn } = openAppend(this.settings);
     const stats = fstatSync(fd);
     this.fd = fd;
-    this.commit = this.settings.durability === 'fsync' ? new GroupCommit(fd) : undefined;
+    this.commit =
+      this.settings.durability === 'fsync' ? new GroupCommit(fd, () => this.deferred.flush()) : undefined;
     this.#identity = { dev: stats.dev, ino: stats.ino };
     this.position = size;
     this.prefix = torn ? '\n' : '';

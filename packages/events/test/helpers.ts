@@ -1,4 +1,12 @@
-import { type EventEntry, type Skip, type TailReset, tailEvents } from '@fipc/events';
+import { type EventEntry, readEvents, type Skip, type TailReset, tailEvents } from '@fipc/events';
+
+/** Every record of the log from `from`, and the lines skipped. */
+export async function readAll(path: string, from = 0) {
+  const entries: EventEntry[] = [];
+  const skipped: Skip[] = [];
+  for await (const entry of readEvents(path, { from, onSkip: (c) => skipped.push(c) })) entries.push(entry);
+  return { entries, skipped };
+}
 
 /** Follows `path` in this process until stopped, collecting entries, resets and skipped lines. */
 export function follow(path: string, from?: 'start' | 'end' | number) {
