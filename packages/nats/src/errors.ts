@@ -1,4 +1,12 @@
-import { type CommonErrorCode, FipcError, type FipcErrorOptions } from '@fipc/core';
+import {
+  type CommonErrorCode,
+  FipcError,
+  type FipcErrorOptions,
+  type RequestOutcomeCode,
+  type ResponseErrorInfo,
+} from '@fipc/core';
+
+export type { ResponseErrorInfo };
 
 /**
  * Every code a {@link NatsBridgeError} can carry: the common codes of the Conventions
@@ -16,37 +24,7 @@ export type NatsBridgeErrorCode =
   | 'DIVERGED'
   /** A NATS or JetStream call failed for good (the connection was closed, a permission was refused). */
   | 'NATS_ERROR'
-  /** A request id outside the allowlist of PROTOCOL.md 4.2; nothing was published. */
-  | 'INVALID_ID'
-  /** `request` with the id of an existing request whose payload differs. */
-  | 'ID_IN_USE'
-  /** `respond` to a request that already has an answer. */
-  | 'ALREADY_ANSWERED'
-  /** `respond` to a cancelled request; a requester whose request someone else cancelled. */
-  | 'REQUEST_CANCELLED'
-  /** `respond` to an expired request. */
-  | 'REQUEST_EXPIRED'
-  /** The requester's wait ended at its timeout (or the request's `expires_at`). */
-  | 'TIMEOUT'
-  /** The responder's handler threw; `responseError` holds what it wrote. */
-  | 'RESPONDER_ERROR'
-  /** The stored outcome is not a response: not UTF-8 JSON, or not of the protocol's shape. */
-  | 'MALFORMED_RESPONSE';
-
-/**
- * What a failed handler wrote in its error response (PROTOCOL.md 4.4).
- *
- * @example
- * const info: HandlerErrorInfo = { message: 'no such build', name: 'Error' };
- */
-export interface HandlerErrorInfo {
-  /** The handler's error message. */
-  message: string;
-  /** The error's class name, such as `'TypeError'`. */
-  name?: string;
-  /** The error's `code`, when it had a string one. */
-  code?: string;
-}
+  | RequestOutcomeCode;
 
 /**
  * Options of the {@link NatsBridgeError} constructor: the common ones, plus the request concerned.
@@ -58,7 +36,7 @@ export interface NatsBridgeErrorOptions extends FipcErrorOptions {
   /** The request concerned, when there is one. */
   requestId?: string;
   /** For `RESPONDER_ERROR`: the error the responder wrote. */
-  responseError?: HandlerErrorInfo;
+  responseError?: ResponseErrorInfo;
 }
 
 /**
@@ -77,7 +55,7 @@ export class NatsBridgeError extends FipcError<NatsBridgeErrorCode> {
   /** The request concerned, when there is one. */
   readonly requestId: string | undefined;
   /** For `RESPONDER_ERROR`: what the handler's error response says. */
-  readonly responseError: HandlerErrorInfo | undefined;
+  readonly responseError: ResponseErrorInfo | undefined;
 
   constructor(code: NatsBridgeErrorCode, message: string, options: NatsBridgeErrorOptions = {}) {
     super(code, message, options);

@@ -1,9 +1,9 @@
 export { connectNats } from './connect.js';
 export {
-  type HandlerErrorInfo,
   NatsBridgeError,
   type NatsBridgeErrorCode,
   type NatsBridgeErrorOptions,
+  type ResponseErrorInfo,
 } from './errors.js';
 export {
   type BatchPosition,

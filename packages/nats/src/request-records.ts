@@ -6,7 +6,7 @@ import {
   type StandardSchemaV1,
   toJson,
 } from '@fipc/core';
-import { type HandlerErrorInfo, NatsBridgeError } from './errors.js';
+import { NatsBridgeError, type ResponseErrorInfo } from './errors.js';
 
 /**
  * A request as it travels: the fields of the request file of PROTOCOL.md 4.3.
@@ -58,7 +58,7 @@ export interface NatsResponseRecord {
   /** `answered`: the answer (exactly one of `payload` and `error`). */
   payload?: unknown;
   /** `answered`: the handler failed. */
-  error?: HandlerErrorInfo;
+  error?: ResponseErrorInfo;
   /** `cancelled`: why. */
   reason?: string;
   /** The request this outcome ends. */
@@ -147,11 +147,4 @@ export function refusal(outcome: NatsResponseRecord, requestId: string): NatsBri
         ? (['REQUEST_EXPIRED', 'expired'] as const)
         : (['ALREADY_ANSWERED', 'already answered'] as const);
   return new NatsBridgeError(code, `request ${requestId} is ${what}`, { requestId });
-}
-
-/** The error info of a handler that threw. */
-export function handlerError(error: unknown): HandlerErrorInfo {
-  const e = error instanceof Error ? error : new Error(String(error));
-  const code = (e as { code?: unknown }).code;
-  return { message: e.message, name: e.name, ...(typeof code === 'string' ? { code } : {}) };
 }

@@ -1,4 +1,4 @@
-import { type OnSkip, onAbort, positiveMs } from '@fipc/core';
+import { type OnSkip, onAbort, positiveMs, responseErrorInfo } from '@fipc/core';
 import type { JsMsg } from '@nats-io/jetstream';
 import { claimsConsumer } from './claims.js';
 import { NatsBridgeError } from './errors.js';
@@ -8,7 +8,6 @@ import { onOutcome, publishOutcome, readOutcome } from './outcomes.js';
 import {
   decodeRequest,
   encodeRecord,
-  handlerError,
   isExpired,
   type NatsRequestRecord,
   type NatsResponseRecord,
@@ -218,7 +217,7 @@ class Responder {
       encodeRecord(outcome, this.#maxBytes, id);
     } catch (error) {
       if (signal?.aborted && controller.signal.aborted) return void message.nak(); // stopping: release the claim
-      outcome = { status: 'answered', error: handlerError(error) };
+      outcome = { status: 'answered', error: responseErrorInfo(error) };
     } finally {
       clearInterval(heartbeat);
       offOutcome();

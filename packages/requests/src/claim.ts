@@ -1,10 +1,11 @@
 import { join } from 'node:path';
+import { responseErrorInfo } from '@fipc/core';
 import type { RequestError } from './errors.js';
 import { entryExists } from './files.js';
 import { requestName, responseName } from './names.js';
 import { expiresAt, type RequestRecord } from './records.js';
 import { BAD_REQUEST_CODES, readRequest } from './request-file.js';
-import { errorInfo, type Responder } from './responder.js';
+import type { Responder } from './responder.js';
 
 /** A request this responder holds the lease of, ready for its handler. */
 export interface Claim {
@@ -45,7 +46,7 @@ function readClaimed(responder: Responder, id: string, generation: number): Clai
     if (code === 'NOT_FOUND') return undefined; // the hint was the request's removal
     if (!BAD_REQUEST_CODES.has(code)) throw error;
     settings.onSkip?.({ reason: message, path: join(path, requestName(id)), cause: error });
-    responder.publish(id, { status: 'answered', error: errorInfo(error) }, undefined);
+    responder.publish(id, { status: 'answered', error: responseErrorInfo(error) }, undefined);
     return undefined;
   }
   if (Date.now() < expiresAt(request)) return { id, generation, request };

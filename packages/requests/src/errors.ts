@@ -1,15 +1,20 @@
-import { FipcError, type FipcErrorOptions } from '@fipc/core';
+import {
+  FipcError,
+  type FipcErrorOptions,
+  type RequestOutcomeCode,
+  type ResponseErrorInfo,
+} from '@fipc/core';
 
 /**
- * Every code a {@link RequestError} can carry: the common codes of the Conventions
- * (`../core/README.md#conventions`) plus the conditions that are the requests protocol's own.
+ * Every code a {@link RequestError} can carry: the outcome codes of requests (`RequestOutcomeCode`, the same
+ * in `@fipc/nats`), the common codes of the Conventions (`../core/README.md#conventions`) it uses, and the
+ * conditions of request files.
  *
  * @example
  * const retryable = (code: RequestErrorCode) => code === 'TIMEOUT' || code === 'DISK_FULL';
  */
 export type RequestErrorCode =
-  /** An id outside the allowlist; nothing was written. */
-  | 'INVALID_ID'
+  | RequestOutcomeCode
   /** An option out of range (`pollMs`, `timeoutMs`, `maxBytes`, `leaseMs`, `concurrency`, `durability`...). */
   | 'INVALID_OPTIONS'
   /**
@@ -25,22 +30,8 @@ export type RequestErrorCode =
   | 'NOT_A_FILE'
   /** No such request (never made, or removed by retention), or no requests directory. */
   | 'NOT_FOUND'
-  /** `request` with the id of an existing request whose payload differs. */
-  | 'ID_IN_USE'
-  /** `respond` to a request that already has an answer. */
-  | 'ALREADY_ANSWERED'
-  /** `respond` to a cancelled request; a requester whose request someone else cancelled. */
-  | 'REQUEST_CANCELLED'
-  /** `respond` to an expired request. */
-  | 'REQUEST_EXPIRED'
-  /** The requester's wait ended at its timeout (or the request's `expires_at`). */
-  | 'TIMEOUT'
   /** The requester's `signal` aborted; the request was cancelled on disk. */
   | 'ABORTED'
-  /** The responder's handler threw; `responseError` holds what it wrote. */
-  | 'RESPONDER_ERROR'
-  /** The response file is not a response: not UTF-8, not JSON, or not of the protocol's shape. */
-  | 'MALFORMED_RESPONSE'
   /** The request file is not a request: not UTF-8, not JSON, or not of the protocol's shape. */
   | 'MALFORMED_REQUEST'
   /** `ENOSPC` or `EDQUOT`: nothing was published, no temp file is left. */
@@ -48,21 +39,7 @@ export type RequestErrorCode =
   /** Any other failed file system call (permissions, read-only filesystem, EIO). */
   | 'IO_ERROR';
 
-/**
- * What a failed handler wrote in its error response.
- *
- * @example
- * const info: ResponseErrorInfo | undefined = error instanceof RequestError ? error.responseError : undefined;
- * console.warn(`the responder failed: ${info?.name}: ${info?.message}`);
- */
-export interface ResponseErrorInfo {
-  /** The handler's error message. */
-  message: string;
-  /** The error's class name, such as `'TypeError'`. */
-  name?: string;
-  /** The error's `code`, when it had a string one. */
-  code?: string;
-}
+export type { ResponseErrorInfo };
 
 /**
  * Options of the {@link RequestError} constructor: the common ones, plus the request concerned.

@@ -1,6 +1,6 @@
-import type { Durability, OnSkip } from '@fipc/core';
+import { type Durability, type OnSkip, responseErrorInfo } from '@fipc/core';
 import { claimRequest } from './claim.js';
-import { RequestError, type ResponseErrorInfo, requestError } from './errors.js';
+import { RequestError, requestError } from './errors.js';
 import { HeldClaims } from './held-claims.js';
 import type { Heartbeat } from './lease.js';
 import { type OutcomeInput, readOutcome } from './outcome.js';
@@ -60,7 +60,7 @@ export class Responder {
       )
       .then(
         (value) => ({ status: 'answered' as const, payload: value ?? null }),
-        (error: unknown) => ({ status: 'answered' as const, error: errorInfo(error) }),
+        (error: unknown) => ({ status: 'answered' as const, error: responseErrorInfo(error) }),
       )
       .then((outcome) => {
         // A handler that gave up because we are stopping leaves the request to another responder.
@@ -88,7 +88,7 @@ export class Responder {
       if (code === 'ALREADY_ANSWERED' || code === 'REQUEST_CANCELLED' || code === 'REQUEST_EXPIRED')
         return false;
       if ((code === 'SCHEMA_MISMATCH' || code === 'TOO_LARGE') && 'payload' in outcome) {
-        return this.publish(id, { status: 'answered', error: errorInfo(error) }, request);
+        return this.publish(id, { status: 'answered', error: responseErrorInfo(error) }, request);
       }
       this.settings.onError(requestError(error, undefined, id), id);
       return false;
@@ -128,17 +128,4 @@ function closedCode(status: string): 'REQUEST_CANCELLED' | 'REQUEST_EXPIRED' | '
     : status === 'expired'
       ? 'REQUEST_EXPIRED'
       : 'ALREADY_ANSWERED';
-}
-
-/** What a failed handler (or an unreadable request) becomes in the error response. */
-export function errorInfo(error: unknown): ResponseErrorInfo {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return {
-      message: error.message || error.name,
-      name: error.name,
-      ...(typeof code === 'string' ? { code } : {}),
-    };
-  }
-  return { message: String(error) };
 }
