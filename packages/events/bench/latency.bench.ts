@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { closeSync, watch as fsWatch, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, watch as fsWatch, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { defineBench, percentile } from '@fipc/bench';
+import { defineBench, lineTail, percentile } from '@fipc/bench';
 import { tailEvents } from '@fipc/events';
 import { tsNodeArgs } from '@fipc/test-utils';
 import TailFile from '@logdna/tail-file';
@@ -61,22 +61,11 @@ async function measure(follow: Follow) {
 
 /** Reads the bytes appended since the last call and passes on each complete line, parsed. */
 function lineReader(path: string, arrived: Parameters<Follow>[1]) {
-  let position = 0;
-  let rest = '';
-  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const read = lineTail((line) => line && arrived(JSON.parse(line)));
   return () => {
     const fd = openSync(path, 'r');
     try {
-      for (
-        let n = readSync(fd, buffer, 0, buffer.length, position);
-        n > 0;
-        n = readSync(fd, buffer, 0, buffer.length, position)
-      ) {
-        position += n;
-        const lines = (rest + buffer.toString('utf8', 0, n)).split('\n');
-        rest = lines.pop()!;
-        for (const line of lines) if (line) arrived(JSON.parse(line));
-      }
+      read(fd);
     } finally {
       closeSync(fd);
     }
@@ -89,21 +78,9 @@ function lineReader(path: string, arrived: Parameters<Follow>[1]) {
  */
 function floorFollower(path: string, arrived: Parameters<Follow>[1]) {
   const fd = openSync(path, 'r');
-  const buffer = Buffer.allocUnsafe(64 * 1024);
-  let position = 0;
-  let rest = '';
+  const read = lineTail((line) => line && arrived(JSON.parse(line)));
   const watcher = fsWatch(dirname(path), (_event, name) => {
-    if (name !== basename(path)) return;
-    for (
-      let n = readSync(fd, buffer, 0, buffer.length, position);
-      n > 0;
-      n = readSync(fd, buffer, 0, buffer.length, position)
-    ) {
-      position += n;
-      const lines = (rest + buffer.toString('utf8', 0, n)).split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) if (line) arrived(JSON.parse(line));
-    }
+    if (name === basename(path)) read(fd);
   });
   return () => {
     watcher.close();

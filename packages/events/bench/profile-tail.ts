@@ -5,9 +5,10 @@
 //   node --import tsx --conditions=@fipc/source packages/events/bench/profile-tail.ts fipc|floor
 // Add --cpu-prof before --import for a profile.
 import { spawn } from 'node:child_process';
-import { closeSync, watch as fsWatch, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, watch as fsWatch, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { lineTail } from '@fipc/bench';
 import { tailEvents } from '@fipc/events';
 import { tsNodeArgs } from '@fipc/test-utils';
 
@@ -43,24 +44,12 @@ if (which === 'fipc') {
   })();
 } else {
   const fd = openSync(path, 'r');
-  const buffer = Buffer.allocUnsafe(64 * 1024);
-  let position = 0;
-  let rest = '';
+  const read = lineTail((line) => {
+    note(JSON.parse(line));
+    count();
+  });
   const watcher = fsWatch(dirname(path), (_event, name) => {
-    if (name !== basename(path)) return;
-    for (
-      let n = readSync(fd, buffer, 0, buffer.length, position);
-      n > 0;
-      n = readSync(fd, buffer, 0, buffer.length, position)
-    ) {
-      position += n;
-      const lines = (rest + buffer.toString('utf8', 0, n)).split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) {
-        note(JSON.parse(line));
-        count();
-      }
-    }
+    if (name === basename(path)) read(fd);
   });
   done = new Promise<void>((resolve) =>
     controller.signal.addEventListener('abort', () => {

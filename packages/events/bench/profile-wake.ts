@@ -7,12 +7,12 @@ import {
   watch as fsWatch,
   mkdtempSync,
   openSync,
-  readSync,
   rmSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { lineTail } from '@fipc/bench';
 import { tailEvents } from '@fipc/events';
 
 const which = process.argv[2] ?? 'fipc';
@@ -32,27 +32,15 @@ if (which === 'fipc') {
   stop = () => c.abort();
 } else {
   const fd = openSync(path, 'r');
-  const buffer = Buffer.allocUnsafe(65536);
-  let position = 0;
-  let rest = '';
   let waiter: (() => void) | undefined;
-  const w = fsWatch(dir, () => {
-    for (
-      let n = readSync(fd, buffer, 0, buffer.length, position);
-      n > 0;
-      n = readSync(fd, buffer, 0, buffer.length, position)
-    ) {
-      position += n;
-      const lines = (rest + buffer.toString('utf8', 0, n)).split('\n');
-      rest = lines.pop()!;
-      for (const l of lines)
-        if (l && JSON.parse(l)) {
-          const w = waiter;
-          waiter = undefined;
-          w?.();
-        }
+  const read = lineTail((l) => {
+    if (l && JSON.parse(l)) {
+      const w = waiter;
+      waiter = undefined;
+      w?.();
     }
   });
+  const w = fsWatch(dir, () => read(fd));
   next = () => new Promise<void>((r) => (waiter = r));
   stop = () => {
     w.close();

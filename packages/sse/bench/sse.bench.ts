@@ -15,7 +15,7 @@ import { createServer, get, type RequestListener, type ServerResponse } from 'no
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { defineBench } from '@fipc/bench';
+import { defineBench, lineTail } from '@fipc/bench';
 import { sseHandler } from '@fipc/sse';
 import { spawnTs } from '@fipc/test-utils';
 import { createChannel, createSession } from 'better-sse';
@@ -77,10 +77,16 @@ function pollingHandler(path: string, periodMs: number): { handler: RequestListe
  */
 function betterSseHandler(path: string): { handler: RequestListener; stop: () => void } {
   const channel = createChannel();
-  const buffer = Buffer.allocUnsafe(1024 * 1024);
-  let position = statSync(path, { throwIfNoEntry: false })?.size ?? 0; // new records only
+  const position = statSync(path, { throwIfNoEntry: false })?.size ?? 0; // new records only
   let lineStart = position;
-  let rest = '';
+  const tail = lineTail(
+    (line) => {
+      lineStart += Buffer.byteLength(line) + 1;
+      if (line) channel.broadcast(line, JSON.parse(line).event_type, { eventId: String(lineStart) });
+    },
+    position,
+    1024 * 1024,
+  );
   const read = () => {
     let fd: number;
     try {
@@ -88,19 +94,7 @@ function betterSseHandler(path: string): { handler: RequestListener; stop: () =>
     } catch {
       return;
     }
-    for (
-      let n = readSync(fd, buffer, 0, buffer.length, position);
-      n > 0;
-      n = readSync(fd, buffer, 0, buffer.length, position)
-    ) {
-      position += n;
-      const lines = (rest + buffer.toString('utf8', 0, n)).split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) {
-        lineStart += Buffer.byteLength(line) + 1;
-        if (line) channel.broadcast(line, JSON.parse(line).event_type, { eventId: String(lineStart) });
-      }
-    }
+    tail(fd);
     closeSync(fd);
   };
   const watcher = fsWatch(dirname(path), (_event, name) => {

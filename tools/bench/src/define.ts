@@ -57,3 +57,4 @@ export function percentile(values: number[], p: number): number {
 
 /** Milliseconds elapsed since `start` (from `process.hrtime.bigint()`). */
 export const msSince = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+export { lineTail } from './line-tail.js';
