@@ -4,8 +4,9 @@ import { listRequests, respond } from '@fipc/requests';
 import { sseHandler } from '@fipc/sse';
 import { z } from 'zod';
 import { HttpError, readJson, sendJson, validate } from './http.js';
+import { RunId } from './run-order.js';
 import { FINAL } from './run-view.js';
-import { RunId, type RunStore } from './runs.js';
+import type { RunStore } from './runs.js';
 import { streamRuns } from './runs-stream.js';
 
 /** How many runs a page holds unless `?limit=` says otherwise, and at most. */

@@ -1,3 +1,8 @@
+import { z } from 'zod';
+
+/** Run ids are made by the store and checked on every route: they become directory names. */
+export const RunId = z.string().regex(/^run-[a-z0-9]{6,40}$/, 'not a run id (run-<letters and digits>)');
+
 /**
  * The run ids in order (an id starts with its creation time, so ids sort oldest first), and the pages of it the
  * API serves newest first: a page costs its own length, not the number of runs.

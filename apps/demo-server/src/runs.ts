@@ -5,21 +5,14 @@ import { join, resolve } from 'node:path';
 import { ChangeHints } from '@fipc/core';
 import { contract, runPaths } from '@fipc/demo-worker';
 import { readState, watchState } from '@fipc/state';
-import { z } from 'zod';
 import { DirStamp } from './dir-stamp.js';
 import { HttpError } from './http.js';
-import { RunOrder } from './run-order.js';
-import { FINAL, type RunEntry, type RunPage, type RunView, viewOf } from './run-view.js';
+import { RunId, RunOrder } from './run-order.js';
+import { FINAL, type RunChange, type RunEntry, type RunPage, type RunView, viewOf } from './run-view.js';
 import { describeExit, isWorkerAlive, readWorkerRecord, spawnWorker } from './workers.js';
-
-/** Run ids are made here and checked on every route: they become directory names. */
-export const RunId = z.string().regex(/^run-[a-z0-9]{6,40}$/, 'not a run id (run-<letters and digits>)');
 
 /** The prefix of a run directory being deleted: renamed first, so the run vanishes at once. */
 const TRASH = '.deleted-';
-
-/** A change of the runs: a run's new view, or a run that is gone. */
-export type RunChange = { type: 'run'; view: RunView } | { type: 'deleted'; id: string };
 
 export interface RunStoreOptions {
   dir: string;
@@ -74,10 +67,7 @@ export class RunStore {
     return this.#order.size;
   }
 
-  /**
-   * Up to `limit` runs older than run id `before` (the newest when absent), newest first. `before` need not be a
-   * run (any longer): a deleted run's id still marks where its page ended.
-   */
+  /** Up to `limit` runs older than run id `before` (any id, a run or not; the newest when absent), newest first. */
   page(limit: number, before?: string): RunPage {
     const { ids, more } = this.#order.page(limit, before);
     const runs = ids.flatMap((id) => this.#entries.get(id)?.view ?? []);
