@@ -40,19 +40,27 @@ function element(tag, text, { dataset = {}, ...properties } = {}) {
 function render() {
   const id = location.hash.slice(1);
   if (current?.id !== id) select(id);
+  // A run on a page not loaded (a link to an old run) is fetched by its id.
+  const found = id && store.loaded() ? store.lookup(id) : undefined;
   renderList();
   const run = id ? store.runs.get(id) : undefined;
-  $('no-run').hidden = !(id && store.loaded() && !run);
+  $('no-run').hidden = !(found === 'missing' && !run);
   $('no-run-id').textContent = id;
   $('run').hidden = !run;
   $('run').dataset.stale = String(!connected); // the last view the server sent; the pill says it is not current
   if (run) renderRun(run);
-  renderPill(id, run);
+  renderPill(id, run, found);
 }
 
 function renderList() {
-  const runs = [...store.runs.values()].sort((a, b) => (a.id < b.id ? 1 : -1));
+  const { runs, total, more } = store.shown();
+  // The chosen run from an older page than those loaded: listed too, last (it is older than all of them).
+  const chosen = current?.id ? store.runs.get(current.id) : undefined;
+  if (chosen && !runs.includes(chosen)) runs.push(chosen);
   $('runs-empty').hidden = runs.length > 0;
+  $('runs-count').hidden = total === 0;
+  $('runs-count').textContent = `${runs.length.toLocaleString('en')} of ${total.toLocaleString('en')} runs`;
+  $('more').hidden = !more;
   const items = runs.map((run) => {
     let item = document.querySelector(`#runs li[data-id="${run.id}"]`);
     if (!item) {
@@ -117,10 +125,10 @@ function renderRun(run) {
   form.hidden = !show;
 }
 
-function renderPill(id, run) {
+function renderPill(id, run, found) {
   const [state, text] = !id
     ? ['idle', 'Choose or start a run.']
-    : !store.loaded()
+    : !store.loaded() || found === 'pending'
       ? ['connecting', 'Connecting…']
       : !run
         ? ['idle', `There is no run ${id}.`]
@@ -205,6 +213,8 @@ $('new-run').addEventListener('submit', async (event) => {
     $('start').disabled = false;
   }
 });
+
+$('more').addEventListener('click', () => store.more());
 
 $('cancel').addEventListener('click', () =>
   act('Not cancelled', (run) => api(`/api/runs/${run.id}/cancel`, { method: 'POST', body: '{}' })),

@@ -4,9 +4,24 @@ import { listRequests, respond } from '@fipc/requests';
 import { sseHandler } from '@fipc/sse';
 import { z } from 'zod';
 import { HttpError, readJson, sendJson, validate } from './http.js';
+import { RunId } from './run-order.js';
 import { FINAL } from './run-view.js';
-import { RunId, type RunStore } from './runs.js';
+import type { RunStore } from './runs.js';
 import { streamRuns } from './runs-stream.js';
+
+/** How many runs a page holds unless `?limit=` says otherwise, and at most. */
+export const PAGE_LIMIT = 50;
+const MAX_PAGE_LIMIT = 500;
+/** A page of runs: `?limit=` (1 to 500, default 50) runs older than `?before=<run id>`, newest first. */
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(PAGE_LIMIT),
+  before: RunId.optional(),
+});
+
+/** The query parameters of `url`, validated by `schema` (400 naming each wrong one). */
+export function queryOf<S extends z.ZodType>(schema: S, url: URL): z.output<S> {
+  return validate(schema, Object.fromEntries(url.searchParams), 'query');
+}
 
 const RequestId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'not a request id');
 const NewRun = z.strictObject({ title: z.string().trim().min(1).max(80).optional() });
@@ -36,8 +51,19 @@ export function apiRoutes(runs: RunStore): Route[] {
   }
 
   return [
-    ['GET', /^\/api\/runs$/, async (_req, res) => sendJson(res, 200, { runs: runs.list() })],
-    ['GET', /^\/api\/runs\/live$/, async (_req, res) => streamRuns(runs, res)],
+    [
+      'GET',
+      /^\/api\/runs$/,
+      async (req, res) => {
+        const { limit, before } = queryOf(PageQuery, urlOf(req));
+        sendJson(res, 200, runs.page(limit, before));
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/runs\/live$/,
+      async (req, res) => streamRuns(runs, res, queryOf(PageQuery.omit({ before: true }), urlOf(req)).limit),
+    ],
     [
       'POST',
       /^\/api\/runs$/,
@@ -120,6 +146,8 @@ export function apiRoutes(runs: RunStore): Route[] {
     ],
   ];
 }
+
+const urlOf = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://host');
 
 /** Maps @fipc/requests errors to the HTTP status a client can act on. */
 function answerRefused(error: unknown, id: string): unknown {

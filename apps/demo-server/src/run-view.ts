@@ -18,6 +18,17 @@ export type RunView = Partial<Omit<RunState, 'status'>> & {
   live: boolean;
 };
 
+/** A change of the runs: a run's new view, or a run that is gone. */
+export type RunChange = { type: 'run'; view: RunView } | { type: 'deleted'; id: string };
+
+/** One page of the runs, newest first; `next` is the `before` of the page after it, `null` on the last page. */
+export interface RunPage {
+  runs: RunView[];
+  /** How many runs there are in all. */
+  total: number;
+  next: string | null;
+}
+
 /** What the server holds of one run; the view is derived from it. */
 export interface RunEntry {
   state?: RunState;

@@ -5,19 +5,14 @@ import { join, resolve } from 'node:path';
 import { ChangeHints } from '@fipc/core';
 import { contract, runPaths } from '@fipc/demo-worker';
 import { readState, watchState } from '@fipc/state';
-import { z } from 'zod';
+import { DirStamp } from './dir-stamp.js';
 import { HttpError } from './http.js';
-import { FINAL, type RunEntry, type RunView, viewOf } from './run-view.js';
+import { RunId, RunOrder } from './run-order.js';
+import { FINAL, type RunChange, type RunEntry, type RunPage, type RunView, viewOf } from './run-view.js';
 import { describeExit, isWorkerAlive, readWorkerRecord, spawnWorker } from './workers.js';
-
-/** Run ids are made here and checked on every route: they become directory names. */
-export const RunId = z.string().regex(/^run-[a-z0-9]{6,40}$/, 'not a run id (run-<letters and digits>)');
 
 /** The prefix of a run directory being deleted: renamed first, so the run vanishes at once. */
 const TRASH = '.deleted-';
-
-/** A change of the runs: a run's new view, or a run that is gone. */
-export type RunChange = { type: 'run'; view: RunView } | { type: 'deleted'; id: string };
 
 export interface RunStoreOptions {
   dir: string;
@@ -37,12 +32,17 @@ export class RunStore {
   readonly dir: string;
   readonly #command: readonly string[];
   readonly #entries = new Map<string, RunEntry>();
+  readonly #order = new RunOrder();
+  readonly #stamp: DirStamp;
+  /** The live runs whose worker this server did not spawn: only a pid check tells when it dies. */
+  readonly #pidChecked = new Set<string>();
   readonly #listeners = new Set<(change: RunChange) => void>();
   readonly #closed = new AbortController();
 
   private constructor({ dir, workerCommand }: RunStoreOptions) {
     this.dir = resolve(dir); // workers' command lines name it: the pid check tells our workers apart by it
     this.#command = workerCommand;
+    this.#stamp = new DirStamp(this.dir);
   }
 
   /** Reads every run once, then keeps them current until {@link close}. */
@@ -62,12 +62,16 @@ export class RunStore {
     return join(this.dir, id);
   }
 
-  /** Every run, newest first. */
-  list(): RunView[] {
-    return [...this.#entries.keys()]
-      .sort()
-      .reverse()
-      .flatMap((id) => this.#entries.get(id)?.view ?? []);
+  /** How many runs there are. */
+  get total(): number {
+    return this.#order.size;
+  }
+
+  /** Up to `limit` runs older than run id `before` (any id, a run or not; the newest when absent), newest first. */
+  page(limit: number, before?: string): RunPage {
+    const { ids, more } = this.#order.page(limit, before);
+    const runs = ids.flatMap((id) => this.#entries.get(id)?.view ?? []);
+    return { runs, total: this.total, next: more ? (ids.at(-1) ?? null) : null };
   }
 
   /** One run, or `undefined` when there is no such run. */
@@ -89,6 +93,7 @@ export class RunStore {
     const { child, record } = spawnWorker(this.#command, dir, title);
     const entry: RunEntry = { child, worker: record };
     this.#entries.set(id, entry);
+    this.#order.add([id]);
     child.once('exit', (code, signal) => void this.#exited(id, describeExit(code, signal)));
     child.once('error', (error) => void this.#exited(id, `could not start (${error.message})`));
     child.unref();
@@ -141,24 +146,29 @@ export class RunStore {
       if (signal.aborted) break;
       await this.#scan().catch((error: unknown) => console.error(`runs directory: ${error}`));
       // A worker found dead stays dead (a new one would write a new state, which the watch sees).
-      for (const [id, entry] of this.#entries) {
-        if (!entry.child && entry.view?.live && !this.#alive(id, entry)) await this.#refresh(id, entry);
+      for (const id of this.#pidChecked) {
+        const entry = this.#entries.get(id)!;
+        if (!this.#alive(id, entry)) await this.#refresh(id, entry);
       }
     }
   }
 
-  /** Adds the runs that appeared in the directory and drops those that vanished. */
+  /** Adds the runs that appeared in the directory and drops those that vanished (when any may have). */
   async #scan(): Promise<void> {
+    const stamp = await this.#stamp.changed();
+    if (!stamp.changed) return;
     const known = new Set(this.#entries.keys()); // a run created during the readdir is not "vanished"
     const ids = new Set((await readdir(this.dir)).filter((name) => RunId.safeParse(name).success));
     if (this.#closed.signal.aborted) return;
+    this.#stamp.seen(stamp);
     for (const id of known) if (!ids.has(id)) this.#remove(id);
     const added = [...ids].filter((id) => !this.#entries.has(id));
     const entries = added.map((id) => {
-      const entry: RunEntry = { worker: readWorkerRecord(this.path(id)) };
+      const entry: RunEntry = {};
       this.#entries.set(id, entry);
       return entry;
     });
+    this.#order.add(added);
     await Promise.all(added.map((id, index) => this.#refresh(id, entries[index]!)));
     added.forEach((id, index) => {
       if (!FINAL.has(entries[index]!.state?.status ?? '')) void this.#watch(id, entries[index]!);
@@ -205,7 +215,6 @@ export class RunStore {
   }
 
   async #read(id: string, entry: RunEntry): Promise<void> {
-    entry.worker ??= readWorkerRecord(this.path(id));
     try {
       entry.state = await readState(runPaths(this.path(id)).state, { schema: contract.state });
       entry.problem = undefined;
@@ -214,6 +223,8 @@ export class RunStore {
         entry.problem = `state.json: ${(error as Error).message}`;
       }
     }
+    // A final state names the run and its worker's pid: its `worker.json` is needed only before that.
+    if (!FINAL.has(entry.state?.status ?? '')) entry.worker ??= readWorkerRecord(this.path(id));
   }
 
   #alive(id: string, entry: RunEntry): boolean {
@@ -226,9 +237,10 @@ export class RunStore {
   /** Derives the run's view and tells the subscribers when it changed. */
   #publish(id: string, entry: RunEntry): RunView {
     const view = viewOf(id, entry, this.#alive(id, entry));
-    if (this.#entries.get(id) !== entry || JSON.stringify(view) === JSON.stringify(entry.view)) {
-      return entry.view ?? view;
-    }
+    if (this.#entries.get(id) !== entry) return entry.view ?? view;
+    if (view.live && !entry.child) this.#pidChecked.add(id);
+    else this.#pidChecked.delete(id);
+    if (JSON.stringify(view) === JSON.stringify(entry.view)) return entry.view ?? view;
     entry.view = view;
     for (const listener of this.#listeners) listener({ type: 'run', view });
     return view;
@@ -239,6 +251,8 @@ export class RunStore {
     if (!entry) return;
     entry.watch?.abort();
     this.#entries.delete(id);
+    this.#order.delete(id);
+    this.#pidChecked.delete(id);
     for (const listener of this.#listeners) listener({ type: 'deleted', id });
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runTs, spawnTs, tempDir, waitFor } from '@fipc/test-utils';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { writeFinishedRuns } from '../bench/finished-runs.js';
 import { noBrowser, openBrowser } from './browser.js';
 import { stopWorkers } from './helpers.js';
 import { agreement, shown, watchAgreement } from './page.js';
@@ -184,6 +185,51 @@ describe('demo in a real browser', () => {
 
       const { disagreements } = await agreement(page);
       expect(disagreements).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    },
+    60_000,
+  );
+
+  it.skipIf(noBrowser)(
+    'shows the newest 50 of 120 runs, older ones on "Show more", and a linked old run with its list entry',
+    async () => {
+      const runsDir = tempDir('fipc-demo-e2e-');
+      onTestFinished(() => stopWorkers(runsDir));
+      const ids = await writeFinishedRuns(runsDir, 120);
+      const server = await startServer(runsDir, 0);
+      const browser = await openBrowser();
+      onTestFinished(() => browser.close());
+      const page = await browser.context.newPage();
+      const pageErrors: Error[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error));
+      await watchAgreement(page);
+      await page.goto(server.url);
+
+      const count = page.locator('#runs-count');
+      await count.filter({ hasText: '50 of 120 runs' }).waitFor();
+      expect(await page.locator('#runs li').first().textContent()).toBe('Release 1.119.0 · completed · 100%');
+      await page.getByRole('button', { name: 'Show more' }).click();
+      await count.filter({ hasText: '100 of 120 runs' }).waitFor();
+      await page.getByRole('button', { name: 'Show more' }).click();
+      await count.filter({ hasText: '120 of 120 runs' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Show more' }).isHidden()).toBe(true);
+      expect(await page.locator('#runs li').evaluateAll((items) => items.map((li) => li.dataset.id))).toEqual(
+        [...ids].reverse(),
+      );
+
+      // A link to a run older than the first page: fetched by its id, shown, and listed after the page.
+      const linked = await browser.context.newPage();
+      linked.on('pageerror', (error) => pageErrors.push(error));
+      await watchAgreement(linked);
+      await linked.goto(`${server.url}#${ids[0]}`);
+      await linked.locator('#run-title', { hasText: 'Release 1.0.0' }).waitFor();
+      await linked.locator('#connection[data-state="finished"]').waitFor();
+      expect(await linked.locator('#runs li').count()).toBe(51);
+      expect(await shown(linked)).toMatchObject({ panel: '100%', list: '100%', listStatus: 'completed' });
+      expect(await linked.locator('#runs-count').textContent()).toBe('51 of 120 runs');
+
+      expect((await agreement(page)).disagreements).toEqual([]);
+      expect((await agreement(linked)).disagreements).toEqual([]);
       expect(pageErrors).toEqual([]);
     },
     60_000,

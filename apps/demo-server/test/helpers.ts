@@ -132,3 +132,29 @@ export async function waitForQuestion(server: DemoServer, id: string) {
   );
   return question as { id: string; question: string };
 }
+
+/** Follows `GET /api/runs/live` and collects its events. */
+export async function followLive(server: { port: number }, query = '') {
+  const controller = new AbortController();
+  const res = await fetch(`http://127.0.0.1:${server.port}/api/runs/live${query}`, {
+    signal: controller.signal,
+  });
+  const events: { type: string; data: Record<string, unknown> }[] = [];
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let text = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += value;
+      const blocks = text.split('\n\n');
+      text = blocks.pop()!;
+      for (const block of blocks) {
+        const type = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (type && data) events.push({ type, data: JSON.parse(data) });
+      }
+    }
+  })().catch(() => {});
+  return { res, events, close: () => controller.abort() };
+}

@@ -3,33 +3,9 @@ import { join } from 'node:path';
 import type { RunView } from '@fipc/demo-server';
 import { waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
-import { call, demoServer, waitForQuestion, waitForRun } from './helpers.js';
+import { call, demoServer, followLive, waitForQuestion, waitForRun } from './helpers.js';
 
 const errorOf = (reply: { body: unknown }) => (reply.body as { error: string }).error;
-
-/** Follows `GET /api/runs/live` and collects its events. */
-async function followLive(server: { port: number }) {
-  const controller = new AbortController();
-  const res = await fetch(`http://127.0.0.1:${server.port}/api/runs/live`, { signal: controller.signal });
-  const events: { type: string; data: Record<string, unknown> }[] = [];
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  void (async () => {
-    let text = '';
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += value;
-      const blocks = text.split('\n\n');
-      text = blocks.pop()!;
-      for (const block of blocks) {
-        const type = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (type && data) events.push({ type, data: JSON.parse(data) });
-      }
-    }
-  })().catch(() => {});
-  return { res, events, close: () => controller.abort() };
-}
 
 describe('demo-server runs', () => {
   it('passes a title that starts with "-" to the worker, which runs under it', async () => {
@@ -56,13 +32,17 @@ describe('demo-server runs', () => {
     const live = await followLive(server);
     expect(live.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     await waitFor(() => live.events.length > 0);
-    expect(live.events[0]).toEqual({ type: 'runs', data: { runs: [] } });
+    expect(live.events[0]).toEqual({ type: 'runs', data: { runs: [], total: 0, next: null } });
 
     const { id } = (await call(server, 'POST', '/api/runs')).body as RunView;
     const question = await waitForQuestion(server, id);
     await waitFor(() => live.events.some((e) => e.data.status === 'waiting'));
     const views = live.events.filter((e) => e.type === 'run').map((e) => e.data);
     expect(views[0]).toMatchObject({ id, status: 'starting', live: true, title: 'Release 1.4.0' });
+    expect(live.events.slice(1, 3)).toEqual([
+      { type: 'run', data: views[0] },
+      { type: 'total', data: { total: 1 } },
+    ]);
     // Each state.json as it landed: percent never goes back, and the question moment is one snapshot.
     const percents = views.flatMap((view) => (view.percent === undefined ? [] : [view.percent as number]));
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
@@ -73,7 +53,10 @@ describe('demo-server runs', () => {
     await waitForRun(server, id, (view) => view.status === 'cancelled' && !view.live);
     expect((await call(server, 'DELETE', `/api/runs/${id}`)).status).toBe(204);
     await waitFor(() => live.events.some((e) => e.type === 'deleted'));
-    expect(live.events.at(-1)).toEqual({ type: 'deleted', data: { id } });
+    expect(live.events.slice(-2)).toEqual([
+      { type: 'deleted', data: { id } },
+      { type: 'total', data: { total: 0 } },
+    ]);
     live.close();
   });
 
@@ -93,7 +76,7 @@ describe('demo-server runs', () => {
     expect((await call(server, 'DELETE', `/api/runs/${id}`)).status).toBe(204);
     expect(existsSync(join(server.runsDir, id))).toBe(false);
     expect((await call(server, 'GET', `/api/runs/${id}`)).status).toBe(404);
-    expect(((await call(server, 'GET', '/api/runs')).body as { runs: [] }).runs).toEqual([]);
+    expect((await call(server, 'GET', '/api/runs')).body).toEqual({ runs: [], total: 0, next: null });
     expect((await call(server, 'DELETE', `/api/runs/${id}`)).status).toBe(404);
   });
 
