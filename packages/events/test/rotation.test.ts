@@ -90,6 +90,20 @@ describe('rotation by the writer', () => {
     expect(await everything(path)).toEqual(Array.from({ length: 2_000 }, (_, i) => i));
   });
 
+  it('durable: 64 concurrent emitters across rotations, records written in batches land in order, each once', async () => {
+    const path = join(tempDir(), 'events.jsonl');
+    const log = openEventLog(path, { durability: 'fsync', rotation: { maxBytes: 16 * 1024 } });
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < 3_000) await log.emit('n', { data: { i: next++ } });
+      }),
+    );
+    await log.close();
+    expect(listSegments(path).length).toBeGreaterThan(5);
+    expect(await everything(path)).toEqual(Array.from({ length: 3_000 }, (_, i) => i));
+  });
+
   it('keeps at most maxSegments segments, deleting the oldest', async () => {
     const path = join(tempDir(), 'events.jsonl');
     const log = openEventLog(path, { rotation: { maxBytes: 1024, maxSegments: 3 } });
