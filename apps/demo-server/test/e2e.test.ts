@@ -23,10 +23,20 @@ async function startServer(runsDir: string, port: number, stepMs = 500) {
   return { child, url: line.slice('open '.length) };
 }
 
-/** A fresh runs directory, a server on it and a browser page on the server, all cleaned up after the test. */
-async function setUp(stepMs?: number) {
+/**
+ * A fresh runs directory (filled by `prepare`), a server on it and a browser page on the server, all cleaned
+ * up after the test.
+ */
+async function setUp<T = undefined>({
+  stepMs,
+  prepare,
+}: {
+  stepMs?: number;
+  prepare?: (runsDir: string) => Promise<T>;
+} = {}) {
   const runsDir = tempDir('fipc-demo-e2e-');
   onTestFinished(() => stopWorkers(runsDir)); // a failed test must not leave a worker waiting for an answer
+  const prepared = (await prepare?.(runsDir)) as T;
   const server = await startServer(runsDir, 0, stepMs);
   const browser = await openBrowser();
   onTestFinished(() => browser.close());
@@ -36,7 +46,7 @@ async function setUp(stepMs?: number) {
   await watchAgreement(page);
   await page.goto(server.url);
   mkdirSync(artefacts, { recursive: true });
-  return { runsDir, server, page, pageErrors };
+  return { runsDir, server, browser, page, pageErrors, prepared };
 }
 
 async function startRun(page: Page, title: string): Promise<string> {
@@ -152,7 +162,7 @@ describe('demo in a real browser', () => {
   it.skipIf(noBrowser)(
     'shows a worker killed with -9 as lost: pill, no form, and the answer in flight refused on the page',
     async () => {
-      const { server, page, pageErrors } = await setUp(100);
+      const { server, page, pageErrors } = await setUp({ stepMs: 100 });
       const id = await startRun(page, 'Doomed release');
       const question = page.getByRole('group', { name: 'Deploy Doomed release to production?' });
       await question.waitFor({ timeout: 30_000 });
@@ -193,17 +203,15 @@ describe('demo in a real browser', () => {
   it.skipIf(noBrowser)(
     'shows the newest 50 of 120 runs, older ones on "Show more", and a linked old run with its list entry',
     async () => {
-      const runsDir = tempDir('fipc-demo-e2e-');
-      onTestFinished(() => stopWorkers(runsDir));
-      const ids = await writeFinishedRuns(runsDir, 120);
-      const server = await startServer(runsDir, 0);
-      const browser = await openBrowser();
-      onTestFinished(() => browser.close());
-      const page = await browser.context.newPage();
-      const pageErrors: Error[] = [];
-      page.on('pageerror', (error) => pageErrors.push(error));
-      await watchAgreement(page);
-      await page.goto(server.url);
+      const {
+        server,
+        browser,
+        page,
+        pageErrors,
+        prepared: ids,
+      } = await setUp({
+        prepare: (runsDir) => writeFinishedRuns(runsDir, 120),
+      });
 
       const count = page.locator('#runs-count');
       await count.filter({ hasText: '50 of 120 runs' }).waitFor();
