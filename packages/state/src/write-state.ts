@@ -84,7 +84,7 @@ export async function writeState(
   options: WriteStateOptions<StandardSchemaV1 | undefined> = {},
 ): Promise<Snapshot> {
   const given = draft(path, snapshot, options.instanceId);
-  given.fields = await checkFields(path, options.schema, given.fields);
+  if (options.schema) given.fields = await checkFields(path, options.schema, given.fields);
   return assemble(await writeDraft(path, given, options)) as Snapshot;
 }
 
@@ -122,7 +122,9 @@ export async function writeDraft(path: string, given: Draft, options: AnyWriteOp
   const atomic = atomicOptions(path, options);
   const parts: Parts = { ...given, updated_at: new Date().toISOString() };
   try {
-    await writeFileAtomic(path, serialize(path, parts), atomic);
+    // Without fsync nothing in the write waits (open, write, rename are synchronous either way): no promise.
+    if (atomic.durability === 'fsync') await writeFileAtomic(path, serialize(path, parts), atomic);
+    else writeFileAtomicSync(path, serialize(path, parts), atomic);
   } catch (error) {
     throw StateError.from(error, path);
   }
