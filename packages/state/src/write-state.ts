@@ -156,17 +156,31 @@ export function checkWriteOptions(path: string, options: AnyWriteOptions): Durab
 /** Our temp names, the reuse of the last one, exit-time tracking; stale temps at the first write. */
 export function atomicOptions(path: string, options: AnyWriteOptions): AtomicWriteOptions {
   const durability = checkWriteOptions(path, options);
+  const mode = options.mode ?? 0o600;
   const key = resolve(path); // absolute: still right if the cwd changes
-  const reuse = lastTemp.get(key);
-  if (reuse === undefined) cleanStaleTemps(key, { staleTempMs: options.staleTempMs });
-  return {
-    durability,
-    mode: options.mode ?? 0o600,
-    tempPath: (attempt) => (attempt === 1 && reuse) || tempPath(key),
-    onTemp: (temp, exists) => {
-      if (!exists) return untrackTemp(temp);
-      lastTemp.set(key, temp);
-      trackTemp(temp);
-    },
-  };
+  let target = targets.get(key);
+  if (!target) {
+    cleanStaleTemps(key, { staleTempMs: options.staleTempMs }); // the first write to this path
+    target = new Map();
+    targets.set(key, target);
+  }
+  const variant = `${durability}:${mode}`;
+  let atomic = target.get(variant);
+  if (!atomic) {
+    atomic = {
+      durability,
+      mode,
+      tempPath: (attempt) => (attempt === 1 && lastTemp.get(key)) || tempPath(key),
+      onTemp: (temp, exists) => {
+        if (!exists) return untrackTemp(temp);
+        lastTemp.set(key, temp);
+        trackTemp(temp);
+      },
+    };
+    target.set(variant, atomic);
+  }
+  return atomic;
 }
+
+// Per target, its atomic-write options by durability and mode: made once, not at every write.
+const targets = new Map<string, Map<string, AtomicWriteOptions>>();
