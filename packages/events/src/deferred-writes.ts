@@ -37,8 +37,11 @@ export class DeferredWrites {
     return new Promise((resolve, reject) => this.#queue.push({ line, bytes, resolve, reject }));
   }
 
-  /** Writes the deferred lines to the log's file now, and has the file's next sync settle them. */
-  flush(): void {
+  /**
+   * Writes the deferred lines to the log's file now, and has the file's next sync settle them. `check`: look
+   * at the path first, as before any write; off for the flush into a file the writer is leaving.
+   */
+  flush(check = true): void {
     const queue = this.#queue;
     if (queue.length === 0) return;
     this.#queue = [];
@@ -48,6 +51,8 @@ export class DeferredWrites {
     for (const { bytes } of queue) total += bytes;
     let placed: Placed;
     try {
+      // A sync can outlast a rotation: the lines go to the file at the path now (PROTOCOL.md 2.4).
+      if (check) log.beforeWrite();
       placed = append(log, queue.map(({ line }) => line).join(''), total);
     } catch (error) {
       for (const { reject } of queue) reject(error);

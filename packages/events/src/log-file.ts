@@ -149,7 +149,7 @@ export class LogFile {
 
   /** The path names another file, or none: append to the one there now (created if missing). */
   #reopen(): void {
-    this.deferred.flush(); // into the file they were emitted for, before it is left
+    this.deferred.flush(false); // into the file they were emitted for, before it is left
     const { fd, commit } = this;
     this.#open();
     // Syncs already asked for on the old descriptor finish before it is closed.

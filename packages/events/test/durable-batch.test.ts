@@ -1,13 +1,33 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openEventLog } from '@fipc/events';
 import { runTs, smallTmpfs, tempDir } from '@fipc/test-utils';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readAll } from './helpers.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe("durability 'fsync': records emitted during a sync", () => {
+  it('go to the file at the path when they are written: a rotation during the sync is followed', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // only the clock: the writer's 100 ms recheck, on demand
+    const dir = tempDir();
+    const path = join(dir, 'events.jsonl');
+    const log = openEventLog(path, { instanceId: 'i', durability: 'fsync' });
+    const first = log.emit('a');
+    const second = log.emit('b'); // waits for the sync of 'a'
+    renameSync(path, join(dir, 'moved.jsonl')); // logrotate's mv, while the sync runs
+    vi.setSystemTime(Date.now() + 1_000); // the writer's next check of the path is due
+    await Promise.all([first, second]);
+    await log.close();
+    const types = async (file: string) => (await readAll(file)).entries.map((e) => e.record.event_type);
+    expect(await types(join(dir, 'moved.jsonl'))).toEqual(['a']);
+    expect(await types(path)).toEqual(['b']);
+  });
+
   it('are written together when it ends, in call order, at the offsets the emits report', async () => {
     const path = join(tempDir(), 'events.jsonl');
     const log = openEventLog(path, { instanceId: 'i', durability: 'fsync' });
