@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { defineBench, percentile } from '@fipc/bench';
 import { residentBytes } from '@fipc/bench/process-stats';
 import { type DemoServer, startServer } from '@fipc/demo-server';
-import { openBrowser } from '../test/browser.js';
+import { openBrowser } from '@fipc/test-utils/browser';
 import { writeFinishedRuns } from './finished-runs.js';
 
 /** Tiny counts for a quick check that the benchmark runs: `FIPC_BENCH_SMOKE=1`. */

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTs, spawnTs, tempDir, waitFor } from '@fipc/test-utils';
+import { noBrowser, openBrowser } from '@fipc/test-utils/browser';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeFinishedRuns } from '../bench/finished-runs.js';
-import { noBrowser, openBrowser } from './browser.js';
 import { stopWorkers } from './helpers.js';
 import { agreement, shown, watchAgreement } from './page.js';
 

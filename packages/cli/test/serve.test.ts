@@ -1,12 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir, waitFor } from '@fipc/test-utils';
+import { noBrowser, openBrowser } from '@fipc/test-utils/browser';
 import { EventSource } from 'eventsource';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { Shell, sh } from './helpers/shell.js';
 
 const original = fileURLToPath(new URL('fixtures/original.py', import.meta.url));
@@ -181,35 +181,28 @@ describe('fipc serve', { timeout: 300_000 }, () => {
     expect(stderr).toBe('');
   });
 
-  const chromium = (() => {
-    try {
-      return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
-        encoding: 'utf8',
-      }).trim();
-    } catch {
-      return '';
-    }
-  })();
-  if (!chromium) console.log('viewer page test skipped: no chromium on PATH');
-  it.skipIf(!chromium)('shows the records live in a real browser', async () => {
+  if (noBrowser) console.log(`viewer page test: ${noBrowser}`);
+  it.skipIf(noBrowser)('shows the records live in a real browser', async () => {
     const dir = tempDir();
     await sh(`python3 ${original} ${dir} events 1`);
     const { base } = await serve(dir);
+    const browser = await openBrowser();
+    onTestFinished(() => browser.close());
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/`);
+    const rows = page.locator('tr:has(td.e)');
+    await rows.nth(2).waitFor({ timeout: 60_000 }); // the three records written before the page opened
     await sh(`fipc emit ${dir} live --phase deploy --data '{"x":"<b>not html</b>"}'`);
-    const { stdout } = await sh(
-      `timeout 150 ${chromium} --headless --no-sandbox --disable-gpu --virtual-time-budget=3000 --dump-dom '${base}/'`,
+    await rows.nth(3).waitFor({ timeout: 60_000 }); // and one written while it is open
+    const cells = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td.e, td.p, td.d')].map((td) => td.innerHTML)),
     );
-    const rows = [
-      ...stdout.matchAll(
-        /<tr><td class="t">[^<]*<\/td><td class="e">([^<]*)<\/td><td class="p">([^<]*)<\/td><td class="d">(.*?)<\/td><\/tr>/g,
-      ),
-    ];
-    expect(rows.map((row) => [row[1], row[2]])).toEqual([
+    expect(cells.map(([type, phase]) => [type, phase])).toEqual([
       ['started', '-'],
       ['progress', 'build'],
       ['completed', 'build'],
       ['live', 'deploy'],
     ]);
-    expect(rows[3]![3]).toBe('{"x":"&lt;b&gt;not html&lt;/b&gt;"}');
+    expect(cells[3]![2]).toBe('{"x":"&lt;b&gt;not html&lt;/b&gt;"}');
   });
 });

@@ -12,8 +12,9 @@ export const noBrowser = existsSync(CHROMIUM)
   : `${CHROMIUM} is missing (apt-get install chromium): browser test skipped`;
 
 /**
- * Starts headless Chromium with a fresh profile; `close()` ends it and removes the profile.
- * The flags keep it off the network except for the page under test.
+ * Starts headless Chromium with a fresh profile; `close()` ends it and removes the profile. The flags keep it
+ * off the network except for the page under test. Its own entry (`@fipc/test-utils/browser`): only browser
+ * tests load Playwright.
  */
 export async function openBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'fipc-chromium-'));
