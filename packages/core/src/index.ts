@@ -62,6 +62,12 @@ export {
   readLines,
 } from './read-lines.js';
 export { type EventRecord, SCHEMA_VERSION, toEventRecord } from './record.js';
-export { type RequestOutcomeCode, type ResponseErrorInfo, responseErrorInfo } from './request-outcome.js';
+export {
+  RequestAwareError,
+  type RequestAwareErrorOptions,
+  type RequestOutcomeCode,
+  type ResponseErrorInfo,
+  responseErrorInfo,
+} from './request-outcome.js';
 export { formatIssues, isStandardSchema, type Validated, validate, validateSync } from './schema.js';
 export { syncDirectory, syncDirectorySync } from './sync-directory.js';

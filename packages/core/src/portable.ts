@@ -18,5 +18,11 @@ export { type CommonErrorCode, FipcError, type FipcErrorOptions } from './errors
 export { isJsonObject, type JsonObject } from './json.js';
 export type { OnSkip, Skip } from './options.js';
 export { type EventRecord, SCHEMA_VERSION, toEventRecord } from './record.js';
-export { type RequestOutcomeCode, type ResponseErrorInfo, responseErrorInfo } from './request-outcome.js';
+export {
+  RequestAwareError,
+  type RequestAwareErrorOptions,
+  type RequestOutcomeCode,
+  type ResponseErrorInfo,
+  responseErrorInfo,
+} from './request-outcome.js';
 export { formatIssues, isStandardSchema, type Validated, validate } from './schema.js';

@@ -1,3 +1,5 @@
+import { FipcError, type FipcErrorOptions } from './errors.js';
+
 /**
  * The codes of a request's outcomes (PROTOCOL.md section 4), the same in every transport of requests: files
  * (`@fipc/requests`) and NATS (`@fipc/nats`) add them to the common codes.
@@ -53,4 +55,37 @@ export function responseErrorInfo(error: unknown): ResponseErrorInfo {
     name: error.name,
     ...(typeof code === 'string' ? { code } : {}),
   };
+}
+
+/**
+ * Options of a {@link RequestAwareError}: the common ones, plus the request concerned.
+ *
+ * @example
+ * const options: RequestAwareErrorOptions = { requestId: 'deploy-42', path: 'run-1/input-requests/deploy-42.json' };
+ */
+export interface RequestAwareErrorOptions extends FipcErrorOptions {
+  /** The request concerned, when there is one. */
+  requestId?: string;
+  /** For `RESPONDER_ERROR`: the error the responder wrote. */
+  responseError?: ResponseErrorInfo;
+}
+
+/**
+ * The base of the error classes of request transports (`RequestError`, `NatsBridgeError`): a `FipcError` that
+ * also names the request concerned and, for `RESPONDER_ERROR`, what the failed handler wrote.
+ *
+ * @example
+ * if (error instanceof RequestAwareError && error.code === 'RESPONDER_ERROR') console.warn(error.responseError?.message);
+ */
+export class RequestAwareError<Code extends string = string> extends FipcError<Code> {
+  /** The request concerned, when there is one. */
+  readonly requestId: string | undefined;
+  /** For `RESPONDER_ERROR`: what the handler's error response says. */
+  readonly responseError: ResponseErrorInfo | undefined;
+
+  constructor(code: Code, message: string, options: RequestAwareErrorOptions = {}) {
+    super(code, message, options);
+    this.requestId = options.requestId;
+    this.responseError = options.responseError;
+  }
 }

@@ -1,7 +1,7 @@
 import {
   type CommonErrorCode,
-  FipcError,
-  type FipcErrorOptions,
+  RequestAwareError,
+  type RequestAwareErrorOptions,
   type RequestOutcomeCode,
   type ResponseErrorInfo,
 } from '@fipc/core';
@@ -32,12 +32,7 @@ export type NatsBridgeErrorCode =
  * @example
  * const options: NatsBridgeErrorOptions = { requestId: 'deploy-42' };
  */
-export interface NatsBridgeErrorOptions extends FipcErrorOptions {
-  /** The request concerned, when there is one. */
-  requestId?: string;
-  /** For `RESPONDER_ERROR`: the error the responder wrote. */
-  responseError?: ResponseErrorInfo;
-}
+export type NatsBridgeErrorOptions = RequestAwareErrorOptions;
 
 /**
  * The one error class of `@fipc/nats`.
@@ -49,17 +44,7 @@ export interface NatsBridgeErrorOptions extends FipcErrorOptions {
  *   if (error instanceof NatsBridgeError && error.code === 'HOLE') console.error('the stream lost records');
  * }
  */
-export class NatsBridgeError extends FipcError<NatsBridgeErrorCode> {
+export class NatsBridgeError extends RequestAwareError<NatsBridgeErrorCode> {
   /** Always `'NatsBridgeError'`. */
   override name = 'NatsBridgeError';
-  /** The request concerned, when there is one. */
-  readonly requestId: string | undefined;
-  /** For `RESPONDER_ERROR`: what the handler's error response says. */
-  readonly responseError: ResponseErrorInfo | undefined;
-
-  constructor(code: NatsBridgeErrorCode, message: string, options: NatsBridgeErrorOptions = {}) {
-    super(code, message, options);
-    this.requestId = options.requestId;
-    this.responseError = options.responseError;
-  }
 }

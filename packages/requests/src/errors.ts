@@ -1,6 +1,6 @@
 import {
-  FipcError,
-  type FipcErrorOptions,
+  RequestAwareError,
+  type RequestAwareErrorOptions,
   type RequestOutcomeCode,
   type ResponseErrorInfo,
 } from '@fipc/core';
@@ -47,12 +47,7 @@ export type { ResponseErrorInfo };
  * @example
  * const options: RequestErrorOptions = { requestId: 'deploy-42', path: 'run-1/input-requests/deploy-42.json' };
  */
-export interface RequestErrorOptions extends FipcErrorOptions {
-  /** The request concerned, when there is one. */
-  requestId?: string;
-  /** For `RESPONDER_ERROR`: the error the responder wrote. */
-  responseError?: ResponseErrorInfo;
-}
+export type RequestErrorOptions = RequestAwareErrorOptions;
 
 /**
  * The one error class of `@fipc/requests`; branch on `code`. The original failure (if any) is in `cause`, the
@@ -65,19 +60,9 @@ export interface RequestErrorOptions extends FipcErrorOptions {
  *   if (error instanceof RequestError && error.code === 'TIMEOUT') console.warn('nobody answered');
  * }
  */
-export class RequestError extends FipcError<RequestErrorCode> {
+export class RequestError extends RequestAwareError<RequestErrorCode> {
   /** Always `'RequestError'`, so logs and `util.inspect` name the class. */
   override readonly name = 'RequestError';
-  /** The request concerned, when there is one. */
-  readonly requestId: string | undefined;
-  /** For `RESPONDER_ERROR`: the error the responder wrote. */
-  readonly responseError: ResponseErrorInfo | undefined;
-
-  constructor(code: RequestErrorCode, message: string, options: RequestErrorOptions = {}) {
-    super(code, message, options);
-    this.requestId = options.requestId;
-    this.responseError = options.responseError;
-  }
 }
 
 /** Any failure (a core `FipcError`, an errno error) as a `RequestError` about request `requestId`. */
