@@ -1,29 +1,47 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runTs } from '@fipc/test-utils';
 import type { Bench, Goal, Sample } from './define.js';
 
-// `pnpm bench [name-filter] [--rounds N]`: every benchmark of the workspace, ours beside its baselines.
+// `pnpm bench [name-filter] [--rounds N] [--against DIR]`: every benchmark of the workspace, ours beside its
+// baselines. `--against` adds ours as another checkout builds it (a worktree of an older commit, installed),
+// run in the same rounds, so a regression shows against the same machine state rather than an old table.
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { rounds: { type: 'string' } },
+  options: { rounds: { type: 'string' }, against: { type: 'string' } },
 });
 const root = join(import.meta.dirname, '../../..');
-const files = ['packages', 'apps']
-  .flatMap((group) =>
-    existsSync(join(root, group))
-      ? readdirSync(join(root, group)).map((name) => join(root, group, name, 'bench'))
-      : [],
-  )
-  .filter((dir) => existsSync(dir))
-  .flatMap((dir) =>
-    readdirSync(dir)
-      .filter((name) => name.endsWith('.bench.ts'))
-      .map((name) => join(dir, name)),
-  );
+const benchFiles = (root: string) =>
+  ['packages', 'apps']
+    .flatMap((group) =>
+      existsSync(join(root, group))
+        ? readdirSync(join(root, group)).map((name) => join(root, group, name, 'bench'))
+        : [],
+    )
+    .filter((dir) => existsSync(dir))
+    .flatMap((dir) =>
+      readdirSync(dir)
+        .filter((name) => name.endsWith('.bench.ts'))
+        .map((name) => join(dir, name)),
+    );
+const files = benchFiles(root);
+const loadBenches = async (file: string): Promise<Bench[]> =>
+  (await import(pathToFileURL(file).href)).default;
+
+// The other checkout, labelled by its commit. Its benchmarks are never imported here (its modules are its own);
+// each of ours runs there from the same file path under the same subject name, when it has one.
+const againstRoot = values.against && resolve(values.against);
+const label = againstRoot
+  ? execFileSync('git', ['-C', againstRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+  : '';
+const olderFile = (file: string) => {
+  const older = againstRoot && join(againstRoot, relative(root, file));
+  return older && existsSync(older) ? older : undefined;
+};
 
 interface Stats {
   median: number;
@@ -38,23 +56,39 @@ const stats = (samples: number[]): Stats => {
   return { median, min: sorted[0]!, max: sorted.at(-1)!, samples };
 };
 
-const results = [];
+interface Result {
+  name: string;
+  metric: string;
+  unit: string;
+  better: string;
+  ours: string;
+  median: number;
+  min: number;
+  max: number;
+  ratios: Record<string, number | null>;
+  subjects: Record<string, Stats>;
+}
+const results: Result[] = [];
 const goals = [];
 for (const file of files) {
-  const benches: Bench[] = (await import(pathToFileURL(file).href)).default;
-  for (const bench of benches) {
+  for (const bench of await loadBenches(file)) {
     if (positionals.length && !positionals.some((filter) => bench.name.includes(filter))) continue;
     const rounds = Number(values.rounds ?? bench.rounds ?? 5);
-    const subjects = Object.keys(bench.subjects);
+    const older = olderFile(file);
+    const olderOurs = `${bench.ours}@${label}`;
+    const subjects = [...Object.keys(bench.subjects), ...(older ? [olderOurs] : [])];
     const samples: Record<string, Sample[]> = Object.fromEntries(subjects.map((s) => [s, []]));
     console.error(`\n${bench.name}: ${bench.description}`);
     for (let round = 0; round < rounds; round++) {
       // Rotate the order each round so no subject always runs first (cold cache) or last.
       const order = subjects.map((_, i) => subjects[(i + round) % subjects.length]!);
       for (const subject of order) {
-        const child = await runTs(join(import.meta.dirname, 'child.ts'), [file, bench.name, subject], {
-          cwd: root,
-        });
+        const child =
+          older && subject === olderOurs
+            ? await runTs(join(againstRoot!, 'tools/bench/src/child.ts'), [older, bench.name, bench.ours], {
+                cwd: againstRoot!,
+              })
+            : await runTs(join(import.meta.dirname, 'child.ts'), [file, bench.name, subject], { cwd: root });
         const line = child.stdout.split('\n').findLast((l) => l.startsWith('__SAMPLE__'));
         if (!line) throw new Error(`${bench.name}/${subject} printed no sample`);
         samples[subject]!.push(JSON.parse(line.slice('__SAMPLE__'.length)));
@@ -74,28 +108,35 @@ for (const file of files) {
           .filter(([, v]) => v.length > 0)
           .map(([s, v]) => [s, stats(v)]),
       );
-      const ours = bySubject[bench.ours];
-      if (!ours) continue;
-      const ratios = Object.fromEntries(
-        Object.entries(bySubject)
-          .filter(([s]) => s !== bench.ours)
-          // A baseline at 0 (nothing missed, say) has no meaningful ratio.
-          .map(([s, baseline]) => [s, baseline.median === 0 ? null : ours.median / baseline.median]),
-      );
-      results.push({
-        name: bench.name,
-        metric,
-        unit,
-        better,
-        ours: bench.ours,
-        median: ours.median,
-        min: ours.min,
-        max: ours.max,
-        ratios,
-        subjects: bySubject,
-      });
+      // Ours against every other subject; with --against, the other checkout's ours against the same baselines.
+      const row = (who: string, name = bench.name) => {
+        const ours = bySubject[who]!;
+        const ratios: Record<string, number | null> = Object.fromEntries(
+          Object.entries(bySubject)
+            .filter(([s]) => s !== who && (who === bench.ours || s !== bench.ours))
+            // A baseline at 0 (nothing missed, say) has no meaningful ratio.
+            .map(([s, baseline]) => [s, baseline.median === 0 ? null : ours.median / baseline.median]),
+        );
+        const { median, min, max } = ours;
+        results.push({
+          name,
+          metric,
+          unit,
+          better,
+          ours: who,
+          median,
+          min,
+          max,
+          ratios,
+          subjects: bySubject,
+        });
+        return { median, ratios };
+      };
+      if (!bySubject[bench.ours]) continue;
+      const { median, ratios } = row(bench.ours);
+      if (bySubject[olderOurs]) row(olderOurs, `${bench.name} @${label}`);
       for (const goal of (bench.goals ?? []).filter((g) => g.metric === metric))
-        goals.push(judge(bench.name, goal, ours.median, ratios, unit));
+        goals.push(judge(bench.name, goal, median, ratios, unit));
     }
   }
 }
