@@ -47,6 +47,7 @@ export interface AtomicWriteOptions {
 const CREATE_TEMP = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 const fdatasyncAsync = promisify(fdatasync);
 const MAX_ATTEMPTS = 5;
+const MISSING_IS_FINE = { throwIfNoEntry: false } as const;
 
 /**
  * Writes `data` to `target` atomically: a complete temp file created exclusively (`O_EXCL | O_NOFOLLOW`, mode
@@ -112,7 +113,7 @@ export async function writeFileAtomic(
 export function checkReplaceable(target: string): void {
   let stats: ReturnType<typeof lstatSync>;
   try {
-    stats = lstatSync(target, { throwIfNoEntry: false });
+    stats = lstatSync(target, MISSING_IS_FINE);
   } catch (error) {
     throw fsError(error, target, 'cannot check the target');
   }

@@ -2,6 +2,7 @@ import { basename, dirname, resolve } from 'node:path';
 import {
   formatIssues,
   isJsonObject,
+  isPlainJson,
   type JsonObject,
   parseJsonBytes,
   type StandardSchemaV1,
@@ -70,8 +71,14 @@ export function draft(path: string, snapshot: unknown, instanceId: string | unde
 }
 
 /** The bytes of a state file: the metadata first, as the original writes it, compact, one final newline. */
-export function serialize(path: string, parts: Parts): Buffer {
-  const { instance_id, updated_at, fields } = parts;
+export function serialize(path: string, { instance_id, updated_at, fields }: Parts): Buffer {
+  // The metadata is ours and plain: when the caller's fields are plain JSON too, the line is joined around them
+  // without copying them into a new object (this runs at every write).
+  if (isPlainJson(fields)) {
+    const body = JSON.stringify(fields);
+    const rest = body.length > 2 ? `,${body.slice(1)}` : '}';
+    return Buffer.from(`{"instance_id":${JSON.stringify(instance_id)},"updated_at":"${updated_at}"${rest}\n`);
+  }
   try {
     return Buffer.from(`${toJson({ instance_id, updated_at, ...fields })}\n`);
   } catch (error) {

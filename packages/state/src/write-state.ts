@@ -1,8 +1,9 @@
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import {
   type AtomicWriteOptions,
   type Durability,
   durabilityOption,
+  isoTime,
   type StandardSchemaV1,
   writeFileAtomic,
   writeFileAtomicSync,
@@ -85,7 +86,8 @@ export async function writeState(
 ): Promise<Snapshot> {
   const given = draft(path, snapshot, options.instanceId);
   if (options.schema) given.fields = await checkFields(path, options.schema, given.fields);
-  return assemble(await writeDraft(path, given, options)) as Snapshot;
+  const written = writeDraft(path, given, options);
+  return assemble(written instanceof Promise ? await written : written) as Snapshot;
 }
 
 /**
@@ -117,24 +119,30 @@ export function writeStateSync(
 
 type AnyWriteOptions = WriteStateOptions<StandardSchemaV1 | undefined>;
 
-/** Writes already validated fields: stamps `updated_at`, then the one atomic write. */
-export async function writeDraft(path: string, given: Draft, options: AnyWriteOptions) {
+/**
+ * Writes already validated fields: stamps `updated_at`, then the one atomic write. Without fsync nothing in the
+ * write waits (open, write and rename are synchronous either way): the parts come back without a promise.
+ */
+export function writeDraft(path: string, given: Draft, options: AnyWriteOptions): Parts | Promise<Parts> {
   const atomic = atomicOptions(path, options);
-  const parts: Parts = { ...given, updated_at: new Date().toISOString() };
-  try {
-    // Without fsync nothing in the write waits (open, write, rename are synchronous either way): no promise.
-    if (atomic.durability === 'fsync') await writeFileAtomic(path, serialize(path, parts), atomic);
-    else writeFileAtomicSync(path, serialize(path, parts), atomic);
-  } catch (error) {
-    throw StateError.from(error, path);
-  }
-  return parts;
+  if (atomic.durability !== 'fsync') return writeDraftSync(path, given, options, atomic);
+  const parts: Parts = { ...given, updated_at: isoTime() };
+  return writeFileAtomic(path, serialize(path, parts), atomic).then(
+    () => parts,
+    (error) => {
+      throw StateError.from(error, path);
+    },
+  );
 }
 
 /** {@link writeDraft}, blocking. */
-export function writeDraftSync(path: string, given: Draft, options: AnyWriteOptions): Parts {
-  const atomic = atomicOptions(path, options);
-  const parts: Parts = { ...given, updated_at: new Date().toISOString() };
+export function writeDraftSync(
+  path: string,
+  given: Draft,
+  options: AnyWriteOptions,
+  atomic = atomicOptions(path, options),
+): Parts {
+  const parts: Parts = { ...given, updated_at: isoTime() };
   try {
     writeFileAtomicSync(path, serialize(path, parts), atomic);
   } catch (error) {
@@ -157,15 +165,14 @@ export function checkWriteOptions(path: string, options: AnyWriteOptions): Durab
 export function atomicOptions(path: string, options: AnyWriteOptions): AtomicWriteOptions {
   const durability = checkWriteOptions(path, options);
   const mode = options.mode ?? 0o600;
-  const key = resolve(path); // absolute: still right if the cwd changes
+  const key = isAbsolute(path) ? path : resolve(path); // absolute: still right if the cwd changes
   let target = targets.get(key);
   if (!target) {
     cleanStaleTemps(key, { staleTempMs: options.staleTempMs }); // the first write to this path
-    target = new Map();
+    target = { none: new Map(), fsync: new Map() };
     targets.set(key, target);
   }
-  const variant = `${durability}:${mode}`;
-  let atomic = target.get(variant);
+  let atomic = target[durability].get(mode);
   if (!atomic) {
     atomic = {
       durability,
@@ -177,10 +184,10 @@ export function atomicOptions(path: string, options: AnyWriteOptions): AtomicWri
         trackTemp(temp);
       },
     };
-    target.set(variant, atomic);
+    target[durability].set(mode, atomic);
   }
   return atomic;
 }
 
 // Per target, its atomic-write options by durability and mode: made once, not at every write.
-const targets = new Map<string, Map<string, AtomicWriteOptions>>();
+const targets = new Map<string, Record<Durability, Map<number, AtomicWriteOptions>>>();

@@ -44,6 +44,30 @@ describe('writeState', () => {
     expect(readdirSync(dir)).toEqual(['state.json']);
   });
 
+  it('writes the same bytes as JSON.stringify of the snapshot for any plain fields, and refuses what JSON drops', async () => {
+    const path = join(tempDir(), 'state.json');
+    const cases = [
+      {},
+      { a: 1 },
+      { nested: { list: [1, 'two', null, { deep: true }] }, quote: '"\\\n', emoji: '😀', '': 0 },
+      { instance_id: 'kept "quoted" id', updated_at: 'replaced', n: -0.5 },
+    ];
+    for (const fields of cases) {
+      const written = await writeState(path, fields);
+      expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(written)}\n`);
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(written);
+    }
+    const before = readFileSync(path, 'utf8');
+    for (const bad of [
+      { n: Number.NaN },
+      { f: () => 1 },
+      { deep: [{ n: Number.POSITIVE_INFINITY }] },
+      { big: 1n },
+    ])
+      expect((await failure(writeState(path, bad))).code).toBe('SCHEMA_MISMATCH');
+    expect(readFileSync(path, 'utf8')).toBe(before);
+  });
+
   it('keeps the caller instance_id (or the option), always stamps a fresh updated_at', async () => {
     const path = join(tempDir(), 'state.json');
     const own = await writeState(path, { instance_id: 'mine', updated_at: 'stale', x: 1 });
