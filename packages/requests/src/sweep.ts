@@ -192,7 +192,8 @@ const SETTLED_MS = 2_000;
 /**
  * Sweeps `path` in the background unless this process did so in the last minute, or nothing can have become
  * removable since its last sweep (so a directory of many pending requests costs two stats a minute, not an
- * lstat of each).
+ * lstat of each). A sweep whose directory timestamps were too fresh to trust is tried again once they can be,
+ * but only if the directory has been quiet since: a busy one is swept once a minute, never more.
  */
 export function scheduleSweep(path: string, retentionMs: number, onSkip?: OnSkip): void {
   const now = Date.now();
@@ -205,13 +206,15 @@ export function scheduleSweep(path: string, retentionMs: number, onSkip?: OnSkip
       const main = statSync(path);
       const own = statSync(join(path, PRIVATE_DIRNAME), { throwIfNoEntry: false });
       if (before && Date.now() < before.nextDue && same(before.main, main) && same(before.own, own)) return;
+      const quiet = settled(main) && settled(own);
+      // The early retry, in a directory still busy: the sweep of the next minute does it.
+      if (retrying.delete(key) && !quiet) return;
       const { nextDue } = sweepPath(path, { retentionMs, staleTempMs: DEFAULT_STALE_TEMP_MS, onSkip });
-      const settled = (stats: Stats | undefined) =>
-        !stats || Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) > SETTLED_MS;
-      if (settled(main) && settled(own)) lastSwept.set(key, { main, own, nextDue });
+      if (quiet) lastSwept.set(key, { main, own, nextDue });
       else {
         // Not trusted yet: the next call may sweep again once the timestamps are, rather than in a minute.
         lastSwept.delete(key);
+        retrying.add(key);
         lastSweep.set(path, Date.now() - SWEEP_EVERY_MS + SETTLED_MS);
       }
     } catch {
@@ -219,6 +222,11 @@ export function scheduleSweep(path: string, retentionMs: number, onSkip?: OnSkip
     }
   });
 }
+
+const settled = (stats: Stats | undefined) =>
+  !stats || Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) > SETTLED_MS;
+// Per directory and retention: the last sweep found timestamps too fresh to trust, and an early retry is due.
+const retrying = new Set<string>();
 
 const same = (a: Stats | undefined, b: Stats | undefined): boolean =>
   a === b ||

@@ -113,4 +113,24 @@ describe('retention of responders and temp files', () => {
     expect(readdirSync(join(box, '.tmp'))).toEqual(['responder-0000000000000002']);
     expect(readdirSync(box)).toEqual(['.tmp']);
   });
+
+  it('sweeps a busy directory in the background once a minute, not every time its timestamps are too fresh', async () => {
+    const dir = tempDir();
+    const box = join(dir, 'input-requests');
+    const stop = new AbortController();
+    const served = serveRequests(dir, (n) => n, { retentionMs: 0, signal: stop.signal });
+    let asked = 0;
+    // 3.5 s of steady traffic with retention 0: the first call's background sweep finds the directory's
+    // timestamps fresh; its early retry (2 s later) must see the directory still busy and leave it to the next
+    // minute's sweep, rather than sweeping again (and again every 2 s, deleting as fast as requests come).
+    for (const end = Date.now() + 3_500; Date.now() < end; asked++) {
+      await request(dir, 'ask', asked, { retentionMs: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    stop.abort();
+    await served;
+    const responses = readdirSync(box).filter((name) => name.endsWith('.response')).length;
+    expect(asked).toBeGreaterThan(50);
+    expect(responses).toBeGreaterThanOrEqual(asked - 2); // only what the first sweep could see was removed
+  });
 });
