@@ -85,10 +85,16 @@ for (const file of files) {
       for (const subject of order) {
         const child =
           older && subject === olderOurs
-            ? await runTs(join(againstRoot!, 'tools/bench/src/child.ts'), [older, bench.name, bench.ours], {
+            ? // The other checkout may not have this bench or subject: it is then left out, said once.
+              await runTs(join(againstRoot!, 'tools/bench/src/child.ts'), [older, bench.name, bench.ours], {
                 cwd: againstRoot!,
+              }).catch((error: Error) => {
+                console.error(`  ${olderOurs} left out: ${error.message.split('\n')[0]}`);
+                subjects.splice(subjects.indexOf(olderOurs), 1);
+                return undefined;
               })
             : await runTs(join(import.meta.dirname, 'child.ts'), [file, bench.name, subject], { cwd: root });
+        if (!child) continue;
         const line = child.stdout.split('\n').findLast((l) => l.startsWith('__SAMPLE__'));
         if (!line) throw new Error(`${bench.name}/${subject} printed no sample`);
         samples[subject]!.push(JSON.parse(line.slice('__SAMPLE__'.length)));
