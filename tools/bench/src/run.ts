@@ -35,6 +35,8 @@ const loadBenches = async (file: string): Promise<Bench[]> =>
 // The other checkout, labelled by its commit. Its benchmarks are never imported here (its modules are its own);
 // each of ours runs there from the same file path under the same subject name, when it has one.
 const againstRoot = values.against && resolve(values.against);
+if (againstRoot && !existsSync(join(againstRoot, 'tools/bench/src/child.ts')))
+  throw new Error(`--against ${values.against}: not a checkout of this repository with its bench runner`);
 const label = againstRoot
   ? execFileSync('git', ['-C', againstRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
   : '';
