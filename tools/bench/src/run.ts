@@ -5,6 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runTs } from '@fipc/test-utils';
+import { compare } from './compare.js';
 import type { Bench, Goal, Sample } from './define.js';
 
 // `pnpm bench [name-filter] [--rounds N] [--against DIR]`: every benchmark of the workspace, ours beside its
@@ -69,6 +70,8 @@ interface Result {
   max: number;
   ratios: Record<string, number | null>;
   subjects: Record<string, Stats>;
+  /** With --against, on ours' row: how the other checkout's rounds compare with ours. */
+  against?: ReturnType<typeof compare> & { subject: string };
 }
 const results: Result[] = [];
 const goals = [];
@@ -142,7 +145,11 @@ for (const file of files) {
       };
       if (!bySubject[bench.ours]) continue;
       const { median, ratios } = row(bench.ours);
-      if (bySubject[olderOurs]) row(olderOurs, `${bench.name} @${label}`);
+      if (bySubject[olderOurs]) {
+        const verdict = compare(bySubject[bench.ours]!, bySubject[olderOurs]!, better);
+        results.at(-1)!.against = { subject: olderOurs, ...verdict };
+        row(olderOurs, `${bench.name} @${label}`);
+      }
       for (const goal of (bench.goals ?? []).filter((g) => g.metric === metric))
         goals.push(judge(bench.name, goal, median, ratios, unit));
     }
@@ -194,6 +201,28 @@ for (const r of results) {
   console.log(
     `| ${r.name} | ${r.metric} (${r.unit}) | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${vs} |`,
   );
+}
+const compared = results.filter((r) => r.against);
+if (compared.length) {
+  // A difference of medians is called better or worse only when the rounds are apart beyond chance.
+  console.log(
+    `\n| benchmark | metric | ours | @${label} | ours / @${label} | rounds say (p, two-sided rank test) |`,
+  );
+  console.log('|---|---|---|---|---|---|');
+  for (const r of compared) {
+    const { subject, verdict, p } = r.against!;
+    console.log(
+      `| ${r.name} | ${r.metric} (${r.unit}) | ${fmt(r.median)} | ${fmt(r.subjects[subject]!.median)} | ${fmt(r.ratios[subject])}x | ${verdict} (p = ${p.toPrecision(2)}) |`,
+    );
+  }
+  if (
+    compared.some(
+      (r) => Math.min(r.subjects[r.ours]!.samples.length, r.subjects[r.against!.subject]!.samples.length) < 4,
+    )
+  )
+    console.log(
+      '\nWith fewer than 4 rounds a side no difference can reach p < 0.05: use --rounds 5 or more.',
+    );
 }
 console.log('\n| goal | value | met |\n|---|---|---|');
 for (const g of goals) console.log(`| ${g.name}: ${g.goal} | ${fmt(g.value)} | ${g.met ? 'yes' : 'NO'} |`);
