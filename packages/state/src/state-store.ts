@@ -21,8 +21,6 @@ interface Waiter<T> {
   reject: (error: unknown) => void;
 }
 
-type Change = (fields: JsonObject) => JsonObject;
-
 /**
  * Opens a writer for hot loops, at once: `set` and `update` may be called thousands of times a second;
  * physical writes are coalesced latest-wins (a write starts on the next turn of the event loop and takes every
@@ -54,9 +52,10 @@ export function openStateStore<S extends StandardSchemaV1 | undefined = undefine
     throw StateError.from(error, path);
   }
   // `current` is exact once the base is known: `initial`, a `set()`, or the file read before the first write.
+  // Until then it holds the updates merged over nothing: merged over the base, they give what merging each in
+  // turn would (same values, same key order), without keeping one object per call.
   let known = options.initial !== undefined;
   let current: JsonObject = { ...(options.initial as JsonObject | undefined) };
-  let queued: Change[] = []; // the changes made before the base was known, to replay over it
   let loading: Promise<void> | undefined;
   let version = 0;
   let landed = 0;
@@ -81,8 +80,7 @@ export function openStateStore<S extends StandardSchemaV1 | undefined = undefine
   };
 
   const know = (base: JsonObject) => {
-    current = queued.reduce((fields, change) => change(fields), base);
-    queued = [];
+    current = { ...base, ...current };
     known = true;
   };
 
@@ -144,17 +142,11 @@ export function openStateStore<S extends StandardSchemaV1 | undefined = undefine
     return promise;
   };
 
-  const change = (next: Change, whole: boolean): Promise<Landed<T>> => {
+  const change = (fields: JsonObject, whole: boolean): Promise<Landed<T>> => {
     if (closed)
       return Promise.reject(new StateError('CLOSED', `the state store is closed (${path})`, { path }));
-    if (known) current = next(current);
-    else if (whole) {
-      queued = []; // a whole snapshot does not depend on the base
-      know(next({}));
-    } else {
-      queued.push(next);
-      current = next(current);
-    }
+    current = whole ? { ...fields } : { ...current, ...fields };
+    if (whole) known = true; // a whole snapshot does not depend on the base
     return request(++version);
   };
 
@@ -170,11 +162,7 @@ export function openStateStore<S extends StandardSchemaV1 | undefined = undefine
     if (landed >= version) return;
     let given: Draft;
     try {
-      given = draft(
-        path,
-        known ? current : queued.reduce((f, c) => c(f), readBaseSync(path, schema)),
-        instanceId,
-      );
+      given = draft(path, known ? current : { ...readBaseSync(path, schema), ...current }, instanceId);
       given.fields = checkFieldsSync(path, schema, given.fields);
     } catch (error) {
       const cause = StateError.from(error, path);
@@ -208,8 +196,8 @@ export function openStateStore<S extends StandardSchemaV1 | undefined = undefine
     get writes() {
       return writes;
     },
-    set: (snapshot) => change(() => ({ ...(snapshot as JsonObject) }), true),
-    update: (patch) => change((fields) => ({ ...fields, ...(patch as JsonObject) }), false),
+    set: (snapshot) => change(snapshot as JsonObject, true),
+    update: (patch) => change(patch as JsonObject, false),
     flush: () => {
       if (closed && landed < version) return Promise.reject(failure);
       return closed ? Promise.resolve(last) : flush();

@@ -74,6 +74,26 @@ describe('openStateStore', () => {
     await replaced.close();
   });
 
+  it('updates made before the base is read land as if merged into it one by one: values and key order', async () => {
+    const path = join(tempDir(), 'state.json');
+    await writeState(path, { b: 1, a: 1, keep: 'x' }, { instanceId: 'job-9' });
+    const store = openStateStore(path);
+    const patches = [
+      { c: 1, a: 2 },
+      { d: 1, b: 2 },
+      { c: 3, e: undefined },
+      { 2: 'two', a: 4 },
+    ];
+    for (const patch of patches) store.update(patch);
+    const landed = await store.flush();
+    const expected = { instance_id: 'job-9', b: 1, a: 1, keep: 'x' };
+    for (const patch of patches) Object.assign(expected, patch);
+    expect(Object.keys(store.current)).toEqual(Object.keys(expected));
+    expect(store.current).toStrictEqual(expected);
+    expect(landed?.snapshot).toEqual({ ...expected, updated_at: expect.any(String) });
+    await store.close();
+  });
+
   it('an unreadable base fails the updates and flush(), which reads again once the file is fixed', async () => {
     const path = join(tempDir(), 'state.json');
     writeFileSync(path, '{"torn":');
