@@ -61,6 +61,7 @@ export {
   NOT_LINE_START,
   type ReadLinesOptions,
   readLines,
+  readOn,
 } from './read-lines.js';
 export { type EventRecord, SCHEMA_VERSION, toEventRecord } from './record.js';
 export {

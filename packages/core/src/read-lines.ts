@@ -74,6 +74,25 @@ export function isLineStart(fd: number, offset: number): boolean {
   return readSync(fd, BYTE, 0, 1, offset - 1) === 1 && BYTE[0] === 10;
 }
 
+/**
+ * What follows `position` in the file open at `fd`, read in one synchronous `pread` into `buffer` that starts at
+ * the byte before it: `undefined` when that byte is not a newline (the file was truncated or rewritten under a
+ * line start, or is now shorter), else the new bytes (a subarray of `buffer`, empty when there are none). A
+ * follower woken by a change learns with this one call both that the file still continues what it read and
+ * what was added, where a `fstat`, a one-byte read and a read take three. A full `buffer` may mean more follows.
+ *
+ * @example
+ * const news = readOn(fd, position, buffer);
+ * if (news === undefined) startOver();
+ * else scanner.scan(news, onLine);
+ */
+export function readOn(fd: number, position: number, buffer: Buffer): Buffer | undefined {
+  const from = position === 0 ? 0 : position - 1;
+  const read = readSync(fd, buffer, 0, buffer.length, from);
+  if (position === 0) return buffer.subarray(0, read);
+  return read > 0 && buffer[0] === 10 ? buffer.subarray(1, read) : undefined;
+}
+
 // One byte read synchronously and looked at at once: a follower checks it at every wake-up, without allocating.
 const BYTE = Buffer.alloc(1);
 

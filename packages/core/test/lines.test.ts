@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
-import { LineScanner, NOT_LINE_START, parseRecordLine, readLines, type Skip } from '../src/index.js';
+import { LineScanner, NOT_LINE_START, parseRecordLine, readLines, readOn, type Skip } from '../src/index.js';
 
 const record = (type: string) =>
   JSON.stringify({
@@ -79,6 +79,28 @@ describe('LineScanner', () => {
       expect(scanner.stillMatches(handle.fd)).toBe(false);
     } finally {
       await handle.close();
+    }
+  });
+});
+
+describe('readOn', () => {
+  it('reads what follows a line start in one read, and says when the file no longer continues it', () => {
+    const path = join(tempDir(), 'log');
+    writeFileSync(path, 'ab\ncd\n');
+    const fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(4);
+    const read = (position: number) => readOn(fd, position, buffer)?.toString();
+    try {
+      expect(read(0)).toBe('ab\nc'); // from the start, no byte before it to check
+      expect(read(3)).toBe('cd\n');
+      expect(read(6)).toBe(''); // nothing new
+      expect(read(7)).toBeUndefined(); // past the end: the file is shorter than the position
+      expect(read(2)).toBeUndefined(); // not a line start: the file changed under the position
+      writeFileSync(path, 'xyz\n');
+      expect(read(3)).toBeUndefined(); // rewritten: the byte before the position is no newline now
+      expect(read(4)).toBe('');
+    } finally {
+      closeSync(fd);
     }
   });
 });

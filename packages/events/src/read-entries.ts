@@ -27,6 +27,23 @@ export interface ReadContext {
   firstSync: boolean;
 }
 
+/** Collects the records of the complete lines given to it (its `onLine`), skipping the others as the reader's. */
+function collector({ path, onSkip }: ReadContext) {
+  const entries: EventEntry[] = [];
+  const onLine = (line: Buffer, offset: number) => {
+    const entry = parseRecordLine(line, offset, onSkip, path);
+    if (entry) entries.push(entry);
+  };
+  return { entries, onLine };
+}
+
+/** The records of the lines that `chunk`, the bytes at the scanner's position, completes. */
+export function scanEntries(chunk: Buffer, scanner: LineScanner, context: ReadContext): EventEntry[] {
+  const { entries, onLine } = collector(context);
+  scanner.scan(chunk, onLine);
+  return entries;
+}
+
 /**
  * Yields the records between `position` and `end`, one chunk at a time (memory stays bounded whatever the
  * file holds); returns the position reached.
@@ -37,14 +54,10 @@ export async function* readEntries(
   end: number,
   scanner: LineScanner,
   buffer: Buffer,
-  { path, onSkip, signal, firstSync }: ReadContext,
+  context: ReadContext,
 ): AsyncGenerator<EventEntry, number> {
-  const entries: EventEntry[] = [];
-  const onLine = (line: Buffer, offset: number) => {
-    const entry = parseRecordLine(line, offset, onSkip, path);
-    if (entry) entries.push(entry);
-  };
-  for (let sync = firstSync; position < end; sync = false) {
+  const { entries, onLine } = collector(context);
+  for (let sync = context.firstSync; position < end; sync = false) {
     const chunkEnd = Math.min(end, position + buffer.length);
     const reached = await readLines(handle, position, scanner, onLine, {
       end: chunkEnd,
@@ -54,7 +67,7 @@ export async function* readEntries(
     if (reached === position) break; // the file shrank under us: the follower sees it next time
     position = reached;
     for (const entry of entries.splice(0)) {
-      if (signal?.aborted) return position;
+      if (context.signal?.aborted) return position;
       yield entry;
     }
   }

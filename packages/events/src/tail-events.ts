@@ -12,9 +12,10 @@ import {
   NOT_LINE_START,
   positiveMs,
   readEpoch,
+  readOn,
 } from '@fipc/core';
 import { EventLogError } from './errors.js';
-import { type ReaderOptions, readEntries } from './read-entries.js';
+import { type ReaderOptions, readEntries, scanEntries } from './read-entries.js';
 import { sealTime } from './seal.js';
 import { locateLogFile } from './segments.js';
 import {
@@ -189,22 +190,34 @@ async function* followLog(
         }
       }
       const { log } = current;
-      const opened = fstatSync(log.handle.fd);
-      const size = opened.size;
-      if (changedUnder(log.handle.fd, size, position, scanner)) reset('truncated', position);
+      const fd = log.handle.fd;
       if (!announced && onFile) {
-        const epoch = readEpoch(log.handle.fd); // defined once a line is complete: before any record
+        const epoch = readEpoch(fd); // defined once a line is complete: before any record
         if (epoch) {
           announced = true;
           onFile({ epoch, path: current.path });
         }
       }
-      position = yield* readEntries(log.handle, position, size, scanner, buffer, context);
+      // The usual wake-up is one read: see readOn. The rest (a held partial line, a file that changed under the
+      // position, more than a chunk of news) takes the general path: stat, check, read to the size seen.
+      const news = scanner.atLineStart ? readOn(fd, position, buffer) : undefined;
+      if (news) {
+        for (const entry of scanEntries(news, scanner, context)) {
+          if (signal?.aborted) return;
+          yield entry;
+        }
+        position += news.length;
+      }
+      if (!news || news.byteOffset + news.length === buffer.length) {
+        const size = fstatSync(fd).size;
+        if (changedUnder(fd, size, position, scanner)) reset('truncated', position);
+        position = yield* readEntries(log.handle, position, size, scanner, buffer, context);
+      }
       if (signal?.aborted) return;
       // A write to the file cannot replace it: the path is looked at after renames, creations and polls only.
       if (current.live) {
         if (!hints.takeRenamed()) continue;
-        const where = locateLogFile(file, opened);
+        const where = locateLogFile(file, fstatSync(fd));
         if (where.kind === 'segment') current.segment = where.segment.number;
         // A path that names nothing yet (a file moved away, not by a rotation) is no replacement yet.
         if (where.kind === 'live' || (where.kind === 'moved' && !where.deleted && !existsSync(file)))
@@ -213,7 +226,7 @@ async function* followLog(
         current.seenAt = Date.now();
       }
       // Left the path: what writers append to it until it is sealed belongs to it; then the next file.
-      const stats = fstatSync(log.handle.fd);
+      const stats = fstatSync(fd);
       const wait = sealTime(stats, current.seenAt) - Date.now();
       if (wait > 0 || stats.size > position) {
         clearTimeout(sealTimer);
