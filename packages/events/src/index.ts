@@ -25,7 +25,8 @@ export {
   locateLogFile,
   segmentPath,
 } from './segments.js';
-export { type TailEventsOptions, type TailReset, tailEvents } from './tail-events.js';
+export { tailEvents } from './tail-events.js';
 export type { TailFile, TailPosition } from './tail-files.js';
+export type { TailEventsOptions, TailReset } from './tail-options.js';
 export type { EntryOf, TypedReaderOptions, UnknownEvents } from './typed-reader.js';
 export { HEARTBEAT_MS, listWriters, WRITER_STALE_MS, type WriterInfo } from './writers.js';

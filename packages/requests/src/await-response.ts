@@ -4,8 +4,8 @@ import { RequestError } from './errors.js';
 import { assertValidId } from './ids.js';
 import { readOutcome } from './outcome.js';
 import { expiresAt } from './records.js';
-import { type Answer, checkOptions, type WaitOptions } from './request.js';
 import { readRequest } from './request-file.js';
+import { type Answer, checkOptions, type WaitOptions } from './request-options.js';
 import { scheduleSweep } from './sweep.js';
 import { waitForOutcome } from './wait-outcome.js';
 

@@ -18,13 +18,8 @@ export type {
 } from './kinds.js';
 export { type ListOptions, listRequests, type RequestInfo, type RequestStatus } from './list.js';
 export type { JsonValue, ProcessInfo, RequestRecord, ResponseRecord } from './records.js';
-export {
-  type Answer,
-  type PendingAnswer,
-  type RequestOptions,
-  request,
-  type WaitOptions,
-} from './request.js';
+export { type PendingAnswer, request } from './request.js';
+export type { Answer, RequestOptions, WaitOptions } from './request-options.js';
 export { cancelRequest, type RespondOptions, respond } from './respond.js';
 export {
   type RequestContext,

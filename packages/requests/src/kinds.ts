@@ -1,5 +1,5 @@
 import type { RequestSchemas, StandardSchemaV1 } from '@fipc/core';
-import type { RequestOptions } from './request.js';
+import type { RequestOptions } from './request-options.js';
 import type { RequestContext, ServeOptions } from './serve.js';
 
 /**

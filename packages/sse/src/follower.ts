@@ -1,5 +1,4 @@
 import type { OnSkip, Skip } from '@fipc/core';
-import { readEpoch } from '@fipc/core';
 import { type TailReset, tailEvents } from '@fipc/events';
 import { recordFrame } from './frames.js';
 import type { Frame } from './select.js';

@@ -1,17 +1,9 @@
-import {
-  type EventRecord,
-  type EventSchemas,
-  formatIssues,
-  isStandardSchema,
-  type OnSkip,
-  type RecordOf,
-  type StandardSchemaV1,
-  toEventRecord,
-} from '@fipc/core/portable';
+import type { EventRecord, EventSchemas, OnSkip, RecordOf } from '@fipc/core/portable';
 import { SseError } from '../errors.js';
 import { matcher, type RecordMatcher } from '../record-matcher.js';
 import { reconnectDelay, sleep } from './backoff.js';
-import { type SseMessage, SseParser } from './parse-sse.js';
+import { checkEvents, toRecord } from './message-record.js';
+import { SseParser } from './parse-sse.js';
 
 /**
  * A `fipc:reset` control event: the log was truncated or replaced (or the id was from another log), and the
@@ -243,50 +235,12 @@ async function requestHeaders(given: SubscribeOptions['headers'], lastEventId: s
   return headers;
 }
 
-async function toRecord(
-  message: SseMessage,
-  events: EventSchemas | undefined,
-  onSkip: OnSkip | undefined,
-): Promise<EventRecord | undefined> {
-  const skip = (reason: string, cause?: unknown) => {
-    onSkip?.({ reason: `event ${message.id || '(no id)'}: ${reason}`, cause });
-    return undefined;
-  };
-  let value: unknown;
-  try {
-    value = JSON.parse(message.data);
-  } catch (error) {
-    return skip('invalid JSON', error);
-  }
-  const record = toEventRecord(value);
-  if (typeof record === 'string') return skip(record);
-  if (!events) return record;
-  const type = record.event_type;
-  const schema = Object.hasOwn(events, type) ? events[type] : undefined;
-  if (!schema) return skip(`unknown event type "${type}"`);
-  let result: StandardSchemaV1.Result<unknown>;
-  try {
-    result = await schema['~standard'].validate(record.data);
-  } catch (error) {
-    return skip(`the schema of "${type}" threw while validating`, error);
-  }
-  if (result.issues) return skip(`invalid data for "${type}": ${formatIssues(result.issues)}`, result.issues);
-  return { ...record, data: result.value as EventRecord['data'] };
-}
-
 function parseReset(data: string): StreamReset {
   try {
     const value = JSON.parse(data);
     if (typeof value?.reason === 'string') return value;
   } catch {}
   return { reason: 'unknown' };
-}
-
-function checkEvents(events: EventSchemas | undefined): EventSchemas | undefined {
-  for (const [type, schema] of Object.entries(events ?? {}))
-    if (!isStandardSchema(schema))
-      throw new SseError('INVALID_OPTIONS', `the schema of "${type}" is no Standard Schema`);
-  return events;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

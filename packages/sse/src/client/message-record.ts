@@ -1,0 +1,54 @@
+import {
+  type EventRecord,
+  type EventSchemas,
+  formatIssues,
+  isStandardSchema,
+  type OnSkip,
+  type StandardSchemaV1,
+  toEventRecord,
+} from '@fipc/core/portable';
+import { SseError } from '../errors.js';
+import type { SseMessage } from './parse-sse.js';
+
+/**
+ * The record an SSE message carries, validated by its event type's schema when `events` is given; `undefined`
+ * (told to `onSkip`) for what is no record: invalid JSON, a broken envelope, an unknown type, invalid data.
+ */
+export async function toRecord(
+  message: SseMessage,
+  events: EventSchemas | undefined,
+  onSkip: OnSkip | undefined,
+): Promise<EventRecord | undefined> {
+  const skip = (reason: string, cause?: unknown) => {
+    onSkip?.({ reason: `event ${message.id || '(no id)'}: ${reason}`, cause });
+    return undefined;
+  };
+  let value: unknown;
+  try {
+    value = JSON.parse(message.data);
+  } catch (error) {
+    return skip('invalid JSON', error);
+  }
+  const record = toEventRecord(value);
+  if (typeof record === 'string') return skip(record);
+  if (!events) return record;
+  const type = record.event_type;
+  const schema = Object.hasOwn(events, type) ? events[type] : undefined;
+  if (!schema) return skip(`unknown event type "${type}"`);
+  let result: StandardSchemaV1.Result<unknown>;
+  try {
+    result = await schema['~standard'].validate(record.data);
+  } catch (error) {
+    return skip(`the schema of "${type}" threw while validating`, error);
+  }
+  if (result.issues) return skip(`invalid data for "${type}": ${formatIssues(result.issues)}`, result.issues);
+  return { ...record, data: result.value as EventRecord['data'] };
+}
+
+/** `events` itself, once every schema in it is checked to be a Standard Schema; throws `INVALID_OPTIONS`. */
+export function checkEvents(events: EventSchemas | undefined): EventSchemas | undefined {
+  for (const [type, schema] of Object.entries(events ?? {}))
+    if (!isStandardSchema(schema))
+      throw new SseError('INVALID_OPTIONS', `the schema of "${type}" is no Standard Schema`);
+  return events;
+}
