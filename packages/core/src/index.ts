@@ -27,6 +27,7 @@ export {
 } from './directory-watch.js';
 export { logEpoch, readEpoch } from './epoch.js';
 export { type CommonErrorCode, errnoCode, FipcError, type FipcErrorOptions, fsError } from './errors.js';
+export { checkEventData, type EventDataCheck } from './event-data.js';
 export { isoTime } from './iso-time.js';
 export { isJsonObject, isPlainJson, type JsonObject, parseJsonBytes, toJson } from './json.js';
 export {

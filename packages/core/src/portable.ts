@@ -15,6 +15,7 @@ export {
   type RequestSchemas,
 } from './contract.js';
 export { type CommonErrorCode, FipcError, type FipcErrorOptions } from './errors.js';
+export { checkEventData, type EventDataCheck } from './event-data.js';
 export { isJsonObject, type JsonObject } from './json.js';
 export type { OnSkip, Skip } from './options.js';
 export { type EventRecord, SCHEMA_VERSION, toEventRecord } from './record.js';

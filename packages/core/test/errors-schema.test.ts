@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { describe, expect, it } from 'vitest';
-import { FipcError, formatIssues, onAbort, validate, validateSync } from '../src/index.js';
+import { checkEventData, FipcError, formatIssues, onAbort, validate, validateSync } from '../src/index.js';
 
 class DemoError extends FipcError<'DISK_FULL' | 'IO_ERROR' | 'NOT_FOUND'> {
   override name = 'DemoError';
@@ -52,6 +52,60 @@ describe('schemas', () => {
       process.off('unhandledRejection', listener);
     }
     expect(unhandled).toEqual([]);
+  });
+});
+
+describe('checkEventData', () => {
+  const schema = (validate: StandardSchemaV1['~standard']['validate']): StandardSchemaV1 => ({
+    '~standard': { version: 1, vendor: 'test', validate },
+  });
+  const events = {
+    progress: schema((value) =>
+      typeof (value as { percent?: unknown }).percent === 'number'
+        ? { value: { ...(value as object), seen: true } }
+        : { issues: [{ message: 'Expected number', path: ['percent'] }] },
+    ),
+    thrower: schema(() => {
+      throw new Error('boom');
+    }),
+    later: schema(async (value) => ({ value })),
+    refuses: schema(() => Promise.reject(new Error('down'))),
+  };
+
+  it('gives the output of a sync schema at once, and the reasons to skip in the words every reader uses', () => {
+    expect(checkEventData(events, 'progress', { percent: 1 })).toEqual({
+      ok: true,
+      data: { percent: 1, seen: true },
+    });
+    expect(checkEventData(events, 'progress', {})).toEqual({
+      ok: false,
+      unknownType: false,
+      reason: 'invalid data for "progress": at percent: Expected number',
+      cause: [{ message: 'Expected number', path: ['percent'] }],
+    });
+    expect(checkEventData(events, 'nope', {})).toEqual({
+      ok: false,
+      unknownType: true,
+      reason: 'unknown event type "nope"',
+    });
+    expect(checkEventData(events, 'toString', {})).toMatchObject({ ok: false, unknownType: true }); // own keys only
+    const threw = checkEventData(events, 'thrower', {});
+    expect(threw).toMatchObject({
+      ok: false,
+      unknownType: false,
+      reason: 'the schema of "thrower" threw while validating',
+    });
+    expect((threw as { cause: Error }).cause.message).toBe('boom');
+  });
+
+  it('is a Promise that never rejects for an async schema', async () => {
+    const later = checkEventData(events, 'later', { a: 1 });
+    expect(later).toBeInstanceOf(Promise);
+    await expect(later).resolves.toEqual({ ok: true, data: { a: 1 } });
+    await expect(checkEventData(events, 'refuses', {})).resolves.toMatchObject({
+      ok: false,
+      reason: 'the schema of "refuses" threw while validating',
+    });
   });
 });
 

@@ -1,11 +1,10 @@
 import {
+  checkEventData,
   type EventEntry,
   type EventOf,
   type EventSchemas,
-  formatIssues,
   isStandardSchema,
   type OnSkip,
-  type StandardSchemaV1,
 } from '@fipc/core';
 import { EventLogError } from './errors.js';
 
@@ -92,25 +91,14 @@ async function* validated(
   for await (const entry of entries) {
     const { record } = entry;
     const type = record.event_type;
-    const schema = Object.hasOwn(events, type) ? events[type] : undefined;
-    if (!schema) {
-      if (mark) yield { ...entry, known: false };
-      else skip(entry, `unknown event type "${type}"`);
+    const pending = checkEventData(events, type, record.data);
+    const checked = pending instanceof Promise ? await pending : pending;
+    if (!checked.ok) {
+      if (checked.unknownType && mark) yield { ...entry, known: false };
+      else skip(entry, checked.reason, checked.cause);
       continue;
     }
-    let result: StandardSchemaV1.Result<unknown>;
-    try {
-      const pending = schema['~standard'].validate(record.data);
-      result = pending instanceof Promise ? await pending : pending;
-    } catch (error) {
-      skip(entry, `the schema of "${type}" threw while validating`, error);
-      continue;
-    }
-    if (result.issues) {
-      skip(entry, `invalid data for "${type}": ${formatIssues(result.issues)}`, result.issues);
-      continue;
-    }
-    record.data = result.value as EventEntry['record']['data'];
+    record.data = checked.data as EventEntry['record']['data'];
     yield mark ? { ...entry, known: true } : entry;
   }
 }

@@ -1,5 +1,5 @@
 import type { EventEntry, EventRecord, EventSchemas, OnSkip, RecordOf } from '@fipc/core';
-import { formatIssues } from '@fipc/core';
+import { checkEventData, isStandardSchema } from '@fipc/core';
 import { SseError } from './errors.js';
 import { recordFrame } from './frames.js';
 import { matcher, type RecordMatcher } from './record-matcher.js';
@@ -93,7 +93,7 @@ export function resolveRecordOptions(
 /** Validates a record's data with its type's schema, synchronously; a record that fails is told to `onSkip`. */
 function checker(events: EventSchemas): NonNullable<ResolvedRecordOptions['check']> {
   for (const [type, schema] of Object.entries(events))
-    if (typeof schema?.['~standard']?.validate !== 'function')
+    if (!isStandardSchema(schema))
       throw new SseError('INVALID_OPTIONS', `the schema of "${type}" is no Standard Schema`);
   return ({ record, offset, nextOffset }, onSkip, path) => {
     const type = record.event_type;
@@ -101,20 +101,10 @@ function checker(events: EventSchemas): NonNullable<ResolvedRecordOptions['check
       onSkip?.({ reason, path, offset, length: nextOffset - offset - 1, cause });
       return undefined;
     };
-    const schema = Object.hasOwn(events, type) ? events[type] : undefined;
-    if (!schema) return skip(`unknown event type "${type}"`);
-    let result: ReturnType<(typeof schema)['~standard']['validate']>;
-    try {
-      result = schema['~standard'].validate(record.data);
-    } catch (error) {
-      return skip(`the schema of "${type}" threw while validating`, error);
-    }
-    if (result instanceof Promise) {
-      result.catch(() => {});
+    const checked = checkEventData(events, type, record.data);
+    if (checked instanceof Promise)
       return skip(`the schema of "${type}" is asynchronous: a stream validates synchronously`);
-    }
-    if (result.issues)
-      return skip(`invalid data for "${type}": ${formatIssues(result.issues)}`, result.issues);
-    return { ...record, data: result.value };
+    if (!checked.ok) return skip(checked.reason, checked.cause);
+    return { ...record, data: checked.data as EventRecord['data'] };
   };
 }

@@ -1,10 +1,9 @@
 import {
+  checkEventData,
   type EventRecord,
   type EventSchemas,
-  formatIssues,
   isStandardSchema,
   type OnSkip,
-  type StandardSchemaV1,
   toEventRecord,
 } from '@fipc/core/portable';
 import { SseError } from '../errors.js';
@@ -32,17 +31,9 @@ export async function toRecord(
   const record = toEventRecord(value);
   if (typeof record === 'string') return skip(record);
   if (!events) return record;
-  const type = record.event_type;
-  const schema = Object.hasOwn(events, type) ? events[type] : undefined;
-  if (!schema) return skip(`unknown event type "${type}"`);
-  let result: StandardSchemaV1.Result<unknown>;
-  try {
-    result = await schema['~standard'].validate(record.data);
-  } catch (error) {
-    return skip(`the schema of "${type}" threw while validating`, error);
-  }
-  if (result.issues) return skip(`invalid data for "${type}": ${formatIssues(result.issues)}`, result.issues);
-  return { ...record, data: result.value as EventRecord['data'] };
+  const checked = await checkEventData(events, record.event_type, record.data);
+  if (!checked.ok) return skip(checked.reason, checked.cause);
+  return { ...record, data: checked.data as EventRecord['data'] };
 }
 
 /** `events` itself, once every schema in it is checked to be a Standard Schema; throws `INVALID_OPTIONS`. */
