@@ -1,6 +1,14 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { describe, expect, it } from 'vitest';
-import { checkEventData, FipcError, formatIssues, onAbort, validate, validateSync } from '../src/index.js';
+import {
+  checkEventData,
+  type EventSchemas,
+  FipcError,
+  formatIssues,
+  onAbort,
+  validate,
+  validateSync,
+} from '../src/index.js';
 
 class DemoError extends FipcError<'DISK_FULL' | 'IO_ERROR' | 'NOT_FOUND'> {
   override name = 'DemoError';
@@ -56,9 +64,9 @@ describe('schemas', () => {
 });
 
 describe('checkEventData', () => {
-  const schema = (validate: StandardSchemaV1['~standard']['validate']): StandardSchemaV1 => ({
-    '~standard': { version: 1, vendor: 'test', validate },
-  });
+  type Schema = EventSchemas[string];
+  const schema = (validate: StandardSchemaV1['~standard']['validate']): Schema =>
+    ({ '~standard': { version: 1, vendor: 'test', validate } }) as Schema;
   const events = {
     progress: schema((value) =>
       typeof (value as { percent?: unknown }).percent === 'number'
