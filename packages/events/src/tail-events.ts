@@ -144,7 +144,8 @@ async function* followLog(
         }
         position += news.length;
       }
-      if (!news || news.byteOffset + news.length === buffer.length) {
+      // A full read (the buffer less the byte before the position) may have left more behind.
+      if (!news || news.length >= buffer.length - 1) {
         const size = fstatSync(fd).size;
         if (changedUnder(fd, size, position, scanner)) reset('truncated', position);
         position = yield* readEntries(log.handle, position, size, scanner, buffer, context);
