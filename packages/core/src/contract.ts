@@ -3,6 +3,7 @@ import { FipcError } from './errors.js';
 import type { JsonObject } from './json.js';
 import type { EventRecord } from './record.js';
 import { isStandardSchema } from './schema.js';
+import { eventSchemasProblem, requestSchemasProblem } from './schema-maps.js';
 
 /**
  * A map from event type to the schema of its `data`: any Standard Schema (zod, valibot, arktype, a
@@ -137,15 +138,14 @@ export function defineContract<
   const { events = {} as E, requests = {} as R } = parts;
   const state = parts.state as S;
   const invalid = (message: string) => new FipcError('INVALID_OPTIONS', message);
-  for (const [type, schema] of Object.entries(events)) {
+  for (const type of Object.keys(events))
     if (type === '' || type.startsWith('fipc:')) throw invalid(`event type "${type}" is empty or reserved`);
-    if (!isStandardSchema(schema)) throw invalid(`the schema of event type "${type}" is no Standard Schema`);
-  }
-  if (state !== undefined && !isStandardSchema(state))
-    throw invalid('the state schema is no Standard Schema');
-  for (const [kind, schemas] of Object.entries(requests)) {
-    if (!isStandardSchema(schemas?.payload) || !isStandardSchema(schemas.answer))
-      throw invalid(`request kind "${kind}" needs a Standard Schema as payload and as answer`);
-  }
+  const problem =
+    eventSchemasProblem(events) ??
+    (state !== undefined && !isStandardSchema(state)
+      ? 'the state schema is no Standard Schema'
+      : undefined) ??
+    requestSchemasProblem(requests);
+  if (problem) throw invalid(problem);
   return Object.freeze({ events, state, requests });
 }

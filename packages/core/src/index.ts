@@ -73,4 +73,5 @@ export {
   responseErrorInfo,
 } from './request-outcome.js';
 export { formatIssues, isStandardSchema, type Validated, validate, validateSync } from './schema.js';
+export { eventSchemasProblem, requestSchemasProblem } from './schema-maps.js';
 export { syncDirectory, syncDirectorySync } from './sync-directory.js';

@@ -27,3 +27,4 @@ export {
   responseErrorInfo,
 } from './request-outcome.js';
 export { formatIssues, isStandardSchema, type Validated, validate } from './schema.js';
+export { eventSchemasProblem, requestSchemasProblem } from './schema-maps.js';

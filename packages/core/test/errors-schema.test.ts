@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import {
   checkEventData,
   type EventSchemas,
+  eventSchemasProblem,
   FipcError,
   formatIssues,
   onAbort,
+  type RequestSchemas,
+  requestSchemasProblem,
   validate,
   validateSync,
 } from '../src/index.js';
@@ -114,6 +117,21 @@ describe('checkEventData', () => {
       ok: false,
       reason: 'the schema of "refuses" threw while validating',
     });
+  });
+});
+
+describe('eventSchemasProblem and requestSchemasProblem', () => {
+  const ok = { '~standard': { version: 1, vendor: 'test', validate: (value: unknown) => ({ value }) } };
+  it('name the first entry that is no Standard Schema, in the words of every INVALID_OPTIONS', () => {
+    expect(eventSchemasProblem({ a: ok } as EventSchemas)).toBeUndefined();
+    expect(eventSchemasProblem({ a: ok, b: {} } as unknown as EventSchemas)).toBe(
+      'the schema of "b" is no Standard Schema',
+    );
+    expect(requestSchemasProblem({ ask: { payload: ok, answer: ok } } as RequestSchemas)).toBeUndefined();
+    for (const schemas of [{ payload: ok }, { answer: ok }, null])
+      expect(requestSchemasProblem({ ask: schemas } as unknown as RequestSchemas)).toBe(
+        'request kind "ask" needs a Standard Schema as payload and as answer',
+      );
   });
 });
 

@@ -3,7 +3,7 @@ import {
   type EventEntry,
   type EventOf,
   type EventSchemas,
-  isStandardSchema,
+  eventSchemasProblem,
   type OnSkip,
 } from '@fipc/core';
 import { EventLogError } from './errors.js';
@@ -83,8 +83,8 @@ async function* validated(
 ): AsyncGenerator<EventEntry & { known?: boolean }> {
   const invalid = (message: string) => new EventLogError('INVALID_OPTIONS', message, { path });
   if (unknown !== 'skip' && unknown !== 'yield') throw invalid("unknown must be 'skip' or 'yield'");
-  for (const [type, schema] of Object.entries(events))
-    if (!isStandardSchema(schema)) throw invalid(`the schema of "${type}" is no Standard Schema`);
+  const problem = eventSchemasProblem(events);
+  if (problem) throw invalid(problem);
   const mark = unknown === 'yield';
   const skip = (entry: EventEntry, reason: string, cause?: unknown) =>
     onSkip?.({ reason, path, offset: entry.offset, length: entry.nextOffset - entry.offset - 1, cause });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { formatIssues, isStandardSchema, type OnSkip, type RequestSchemas, validate } from '@fipc/core';
+import { formatIssues, type OnSkip, type RequestSchemas, requestSchemasProblem, validate } from '@fipc/core';
 import { RequestError } from './errors.js';
 import { requestName } from './names.js';
 import type { RequestHandler } from './serve.js';
@@ -58,10 +58,6 @@ export function dispatcher(
 
 /** Checks a contract's `requests` map before anything runs. Throws `INVALID_OPTIONS`. */
 export function checkKinds(requests: RequestSchemas | undefined): void {
-  for (const [kind, schemas] of Object.entries(requests ?? {}))
-    if (!isStandardSchema(schemas?.payload) || !isStandardSchema(schemas.answer))
-      throw new RequestError(
-        'INVALID_OPTIONS',
-        `request kind "${kind}" needs a payload and an answer schema`,
-      );
+  const problem = requests && requestSchemasProblem(requests);
+  if (problem) throw new RequestError('INVALID_OPTIONS', problem);
 }

@@ -1,5 +1,5 @@
 import type { EventEntry, EventRecord, EventSchemas, OnSkip, RecordOf } from '@fipc/core';
-import { checkEventData, isStandardSchema } from '@fipc/core';
+import { checkEventData, eventSchemasProblem } from '@fipc/core';
 import { SseError } from './errors.js';
 import { recordFrame } from './frames.js';
 import { matcher, type RecordMatcher } from './record-matcher.js';
@@ -92,9 +92,8 @@ export function resolveRecordOptions(
 
 /** Validates a record's data with its type's schema, synchronously; a record that fails is told to `onSkip`. */
 function checker(events: EventSchemas): NonNullable<ResolvedRecordOptions['check']> {
-  for (const [type, schema] of Object.entries(events))
-    if (!isStandardSchema(schema))
-      throw new SseError('INVALID_OPTIONS', `the schema of "${type}" is no Standard Schema`);
+  const problem = eventSchemasProblem(events);
+  if (problem) throw new SseError('INVALID_OPTIONS', problem);
   return ({ record, offset, nextOffset }, onSkip, path) => {
     const type = record.event_type;
     const skip = (reason: string, cause?: unknown) => {

@@ -2,7 +2,7 @@ import {
   checkEventData,
   type EventRecord,
   type EventSchemas,
-  isStandardSchema,
+  eventSchemasProblem,
   type OnSkip,
   toEventRecord,
 } from '@fipc/core/portable';
@@ -38,8 +38,7 @@ export async function toRecord(
 
 /** `events` itself, once every schema in it is checked to be a Standard Schema; throws `INVALID_OPTIONS`. */
 export function checkEvents(events: EventSchemas | undefined): EventSchemas | undefined {
-  for (const [type, schema] of Object.entries(events ?? {}))
-    if (!isStandardSchema(schema))
-      throw new SseError('INVALID_OPTIONS', `the schema of "${type}" is no Standard Schema`);
+  const problem = events && eventSchemasProblem(events);
+  if (problem) throw new SseError('INVALID_OPTIONS', problem);
   return events;
 }
