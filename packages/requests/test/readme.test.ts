@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readmeExampleErrors } from '@fipc/test-utils';
+import { readmeExampleErrors } from '@fipc/test-utils/readme-examples';
 import { expect, it } from 'vitest';
 
 it('every TypeScript example of the README compiles', () => {
