@@ -138,14 +138,13 @@ export function defineContract<
   const { events = {} as E, requests = {} as R } = parts;
   const state = parts.state as S;
   const invalid = (message: string) => new FipcError('INVALID_OPTIONS', message);
+  const eventsProblem = eventSchemasProblem(events);
+  if (eventsProblem) throw invalid(eventsProblem);
   for (const type of Object.keys(events))
     if (type === '' || type.startsWith('fipc:')) throw invalid(`event type "${type}" is empty or reserved`);
-  const problem =
-    eventSchemasProblem(events) ??
-    (state !== undefined && !isStandardSchema(state)
-      ? 'the state schema is no Standard Schema'
-      : undefined) ??
-    requestSchemasProblem(requests);
-  if (problem) throw invalid(problem);
+  if (state !== undefined && !isStandardSchema(state))
+    throw invalid('the state schema is no Standard Schema');
+  const requestsProblem = requestSchemasProblem(requests);
+  if (requestsProblem) throw invalid(requestsProblem);
   return Object.freeze({ events, state, requests });
 }

@@ -12,6 +12,7 @@ import { isStandardSchema } from './schema.js';
  * if (problem) throw new FipcError('INVALID_OPTIONS', problem);
  */
 export function eventSchemasProblem(events: EventSchemas): string | undefined {
+  if (!isMap(events)) return 'events must be an object mapping each event type to its schema';
   for (const [type, schema] of Object.entries(events))
     if (!isStandardSchema(schema)) return `the schema of "${type}" is no Standard Schema`;
   return undefined;
@@ -26,8 +27,13 @@ export function eventSchemasProblem(events: EventSchemas): string | undefined {
  * if (problem) throw new FipcError('INVALID_OPTIONS', problem);
  */
 export function requestSchemasProblem(requests: RequestSchemas): string | undefined {
+  if (!isMap(requests)) return 'requests must be an object mapping each request kind to its schemas';
   for (const [kind, schemas] of Object.entries(requests))
     if (!isStandardSchema(schemas?.payload) || !isStandardSchema(schemas.answer))
       return `request kind "${kind}" needs a Standard Schema as payload and as answer`;
   return undefined;
 }
+
+// A map comes from the caller's code, maybe from JavaScript: an array or null would otherwise be a TypeError.
+const isMap = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -18,6 +18,8 @@ describe('defineContract', () => {
       { events: { 'fipc:reset': schema } },
       { events: { '': schema } },
       { events: { progress: {} } },
+      { events: null },
+      { requests: null },
       { state: { parse: () => ({}) } },
       { requests: { approve: { payload: schema } } },
       { requests: { approve: { payload: schema, answer: 'yes' } } },

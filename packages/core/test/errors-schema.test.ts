@@ -133,6 +133,13 @@ describe('eventSchemasProblem and requestSchemasProblem', () => {
         'request kind "ask" needs a Standard Schema as payload and as answer',
       );
   });
+
+  it('name a map that is no object (null, an array) instead of throwing a TypeError', () => {
+    for (const map of [null, [], 'x'] as unknown[]) {
+      expect(eventSchemasProblem(map as EventSchemas)).toMatch(/^events must be an object/);
+      expect(requestSchemasProblem(map as RequestSchemas)).toMatch(/^requests must be an object/);
+    }
+  });
 });
 
 describe('onAbort', () => {
