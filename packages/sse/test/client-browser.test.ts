@@ -45,7 +45,7 @@ describe.skipIf(noBrowser)(
       const { path, log } = newLog();
       for (const percent of [10, 20, 30]) await log.emit('progress', { data: { percent } });
       let server = await startServer(path, 0, files);
-      const first = server.child;
+      const first = server;
       const browser = await openBrowser();
       try {
         const tab = await browser.context.newPage();
@@ -54,7 +54,7 @@ describe.skipIf(noBrowser)(
         await tab.waitForFunction(
           () => (globalThis as unknown as { state?: PageState }).state?.received.length === 3,
         );
-        await first.kill9();
+        await first.child.kill9();
         await log.emit('progress', { data: { percent: 40 } });
         await tab.waitForFunction(() => (globalThis as unknown as { state: PageState }).state.retries >= 1);
         server = await startServer(path, server.port, files);
@@ -62,9 +62,9 @@ describe.skipIf(noBrowser)(
         await log.emit('completed');
         await tab.waitForFunction(() => (globalThis as unknown as { state: PageState }).state.done);
         expect(await state()).toMatchObject({ received: [10, 20, 30, 40, 50, 'done'], error: null });
-        expect(requests(first)).toEqual(['-']);
-        const [resumed, afterTerminal] = requests(server.child);
-        expect(requests(server.child)).toHaveLength(2); // the one resume, then the reconnection that got 204
+        expect(await requests(first)).toEqual(['-']);
+        const [resumed, afterTerminal] = await requests(server);
+        expect(await requests(server)).toHaveLength(2); // the one resume, then the reconnection that got 204
         expect(resumed).toMatch(/^[0-9a-f]{12}-\d+$/);
         expect(afterTerminal).not.toBe(resumed);
 

@@ -15,9 +15,24 @@ export async function startServer(log: string, port = 0, files = '') {
   return { child, port: Number(ready.slice(6)) };
 }
 
-/** The `REQ <path> <Last-Event-ID>` lines a server printed. */
-export const requests = (child: Child, path = '/events') =>
-  child.lines.filter((l) => l.startsWith(`REQ ${path} `)).map((l) => l.slice(`REQ ${path} `.length));
+let marks = 0;
+
+/**
+ * The `REQ <path> <Last-Event-ID>` lines a server printed for every request it has received so far. The server
+ * prints before it answers, but this process can see an answer before it reads that line from the pipe, so a
+ * live server is first sent a marker request, and read until the marker's own line.
+ */
+export async function requests(server: { child: Child; port: number }, path = '/events') {
+  const { child, port } = server;
+  const stdout = child.process.stdout!;
+  if (child.process.exitCode === null && child.process.signalCode === null) {
+    const mark = `/mark-${++marks}`;
+    await fetch(`http://127.0.0.1:${port}${mark}`).then((response) => response.body?.cancel());
+    await child.waitForLine((line) => line === `REQ ${mark} -`);
+  } else if (!stdout.readableEnded) await new Promise((resolve) => stdout.once('end', resolve));
+  const prefix = `REQ ${path} `;
+  return child.lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+}
 
 /** A log in a fresh directory, written untyped (so a test may write what a contract refuses). */
 export function newLog() {

@@ -32,17 +32,17 @@ describe('subscribe (@fipc/sse/client) against the real server in a child proces
       }
     })();
     await waitFor(() => received.length === 3);
-    const first = server.child;
-    await first.kill9();
+    const first = server;
+    await first.child.kill9();
     await log.emit('progress', { data: { percent: 40 } }); // while nobody serves
     server = await startServer(path, server.port);
     await log.emit('progress', { data: { percent: 50 } });
     await log.emit('completed');
     await done;
     expect(received).toEqual([10, 20, 30, 40, 50, 'done']); // each once, in order
-    const [resumedFrom, afterTerminal] = requests(server.child);
-    expect(requests(first)).toEqual(['-']);
-    expect(requests(server.child)).toHaveLength(2); // the one resume, and the reconnection that got 204
+    const [resumedFrom, afterTerminal] = await requests(server);
+    expect(await requests(first)).toEqual(['-']);
+    expect(await requests(server)).toHaveLength(2); // the one resume, and the reconnection that got 204
     expect(resumedFrom).toMatch(new RegExp(`^[0-9a-f]{12}-${third}$`)); // the id of the third record
     expect(afterTerminal).not.toBe(resumedFrom);
     expect(stream.lastEventId).toBe(afterTerminal); // the id of the terminal record, as sent on the last request
@@ -55,8 +55,8 @@ describe('subscribe (@fipc/sse/client) against the real server in a child proces
     const { path, log } = newLog();
     await log.emit('progress', { data: { percent: 1 } });
     await log.emit('completed');
-    const { child, port } = await startServer(path);
-    const url = `http://127.0.0.1:${port}/events`;
+    const server = await startServer(path);
+    const url = `http://127.0.0.1:${server.port}/events`;
     const seqs = async (options: Parameters<typeof subscribe>[1]) => {
       const seen = [];
       for await (const record of subscribe(url, { headers: auth, ...options })) seen.push(record.seq);
@@ -64,26 +64,26 @@ describe('subscribe (@fipc/sse/client) against the real server in a child proces
     };
     // A client-side terminal stops at once: one request.
     expect(await seqs({ terminal: 'completed' })).toEqual([1, 2]);
-    expect(requests(child)).toEqual(['-']);
+    expect(await requests(server)).toEqual(['-']);
     // Without one, the server closes after `completed`; the reconnection with its id gets 204.
     const { onRetry, retried } = counter();
     expect(await seqs({ onRetry })).toEqual([1, 2]);
     expect(retried()).toBe(1);
-    const terminalId = requests(child).at(-1)!;
-    expect(requests(child)).toEqual(['-', '-', terminalId]);
+    const terminalId = (await requests(server)).at(-1)!;
+    expect(await requests(server)).toEqual(['-', '-', terminalId]);
     expect(terminalId).toMatch(/^[0-9a-f]{12}-\d+$/);
     // A subscription resuming from that id: 204 at once, nothing yielded, no retry.
     const again = counter();
     expect(await seqs({ lastEventId: terminalId, onRetry: again.onRetry })).toEqual([]);
     expect(again.retried()).toBe(0);
-    expect(requests(child)).toEqual(['-', '-', terminalId, terminalId]);
+    expect(await requests(server)).toEqual(['-', '-', terminalId, terminalId]);
   });
 
   it('sends the auth header the server checks; without it, HTTP_ERROR 401 and no retry', async () => {
     const { path, log } = newLog();
     await log.emit('completed');
-    const { child, port } = await startServer(path);
-    const url = `http://127.0.0.1:${port}/events`;
+    const server = await startServer(path);
+    const url = `http://127.0.0.1:${server.port}/events`;
     const drain = async (headers?: Record<string, string>) => {
       const types = [];
       for await (const record of subscribe(url, { headers, terminal: 'completed' }))
@@ -93,7 +93,7 @@ describe('subscribe (@fipc/sse/client) against the real server in a child proces
     const refused = await drain().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(SseError);
     expect(refused).toMatchObject({ code: 'HTTP_ERROR', status: 401 });
-    expect(requests(child)).toHaveLength(1);
+    expect(await requests(server)).toHaveLength(1);
     let calls = 0;
     const types = [];
     const headers = async () => {
