@@ -57,7 +57,7 @@ let answer = '';
 asking.stdout.on('data', (chunk) => {
   answer += chunk;
 });
-const asked = new Promise((resolve) => asking.on('exit', resolve));
+const asked = new Promise((resolve) => asking.on('close', resolve));
 while (!fipc('pending', dir).includes('deploy-1')) await new Promise((resolve) => setTimeout(resolve, 50));
 fipc('respond', dir, 'deploy-1', '{"approved":true}');
 assert.equal(await asked, 0);

@@ -41,7 +41,7 @@ let summary = '';
 responder.stdout.on('data', (chunk) => {
   summary += chunk;
 });
-const exited = new Promise((resolve) => responder.on('exit', resolve));
+const exited = new Promise((resolve) => responder.on('close', resolve));
 
 const answer = await request(
   dir,

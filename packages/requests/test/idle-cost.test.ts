@@ -32,7 +32,7 @@ async function fileSyscalls(pid: number, ms: number): Promise<number> {
   });
   let report = '';
   strace.stderr.setEncoding('utf8').on('data', (text: string) => (report += text));
-  const exited = new Promise((resolve) => strace.on('exit', resolve));
+  const exited = new Promise((resolve) => strace.on('close', resolve));
   await sleep(ms);
   strace.kill('SIGINT');
   await exited;

@@ -74,7 +74,7 @@ describe('SSE across the segments of a rotated log', () => {
       });
       let out = '';
       client.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
-      const exited = new Promise((resolve) => client.on('exit', resolve));
+      const exited = new Promise((resolve) => client.on('close', resolve));
       try {
         if (run < 20) await sleep(150 + Math.random() * 350);
         else {

@@ -29,9 +29,12 @@ export class Child {
     this.process.stderr?.setEncoding('utf8').on('data', (text: string) => {
       this.stderr += text;
     });
-    this.exited = new Promise((resolve) =>
-      this.process.on('exit', (code, signal) => resolve({ code, signal })),
-    );
+    // 'exit' can come before the last of stdout is read; 'close' comes after it. A grandchild that kept the pipe
+    // open would hold 'close' back, so 'exit' still settles it a little later.
+    this.exited = new Promise((resolve) => {
+      this.process.on('close', (code, signal) => resolve({ code, signal }));
+      this.process.on('exit', (code, signal) => setTimeout(() => resolve({ code, signal }), 2000).unref());
+    });
   }
 
   /** Complete stdout lines so far. */
@@ -39,36 +42,36 @@ export class Child {
     return this.stdout.split('\n').slice(0, -1);
   }
 
-  /** Resolves with the first stdout line matching `test`. */
+  /** Resolves with the first stdout line matching `test`; rejects if the child ends without printing one. */
   waitForLine(test: (line: string) => boolean, timeoutMs = 30_000): Promise<string> {
     return new Promise((resolve, reject) => {
-      const check = () => {
-        const line = this.lines.find(test);
-        if (line === undefined) return;
-        cleanup();
-        resolve(line);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(
-          new Error(
-            `no matching line in ${timeoutMs} ms; stdout: ${this.stdout.slice(-500)} stderr: ${this.stderr.slice(-2000)}`,
-          ),
-        );
-      }, timeoutMs);
-      const exit = () =>
-        setTimeout(() => {
-          check();
-          cleanup();
-          reject(new Error(`child exited; stderr: ${this.stderr.slice(-2000)}`));
-        }, 50);
-      const cleanup = () => {
+      let settled = false;
+      const settle = (error: Error | undefined, line = '') => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         this.#listeners.delete(check);
-        this.process.off('exit', exit);
+        if (error) reject(error);
+        else resolve(line);
       };
+      const check = () => {
+        const line = this.lines.find(test);
+        if (line !== undefined) settle(undefined, line);
+      };
+      const timer = setTimeout(
+        () =>
+          settle(
+            new Error(
+              `no matching line in ${timeoutMs} ms; stdout: ${this.stdout.slice(-500)} stderr: ${this.stderr.slice(-2000)}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.#listeners.add(check);
-      this.process.once('exit', exit);
+      void this.exited.then(() => {
+        check();
+        settle(new Error(`child exited; stderr: ${this.stderr.slice(-2000)}`));
+      });
       check();
     });
   }
