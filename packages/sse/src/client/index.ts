@@ -3,11 +3,11 @@
 export type { EventOf, EventRecord, EventSchemas, OnSkip, RecordOf, Skip } from '@fipc/core/portable';
 export { SseError, type SseErrorCode } from '../errors.js';
 export type { RecordMatcher } from '../record-matcher.js';
-export {
-  type EventStream,
-  type HeaderValues,
-  type RetryInfo,
-  type StreamReset,
-  type SubscribeOptions,
-  subscribe,
-} from './subscribe.js';
+export { subscribe } from './subscribe.js';
+export type {
+  EventStream,
+  HeaderValues,
+  RetryInfo,
+  StreamReset,
+  SubscribeOptions,
+} from './subscribe-options.js';
