@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { readdir, rename, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ChangeHints } from '@fipc/core';
 import { contract, runPaths } from '@fipc/demo-worker';
@@ -8,11 +8,9 @@ import { readState, watchState } from '@fipc/state';
 import { DirStamp } from './dir-stamp.js';
 import { HttpError } from './http.js';
 import { RunId, RunOrder } from './run-order.js';
+import { deleteRunDir, emptyTrash } from './run-trash.js';
 import { FINAL, type RunChange, type RunEntry, type RunPage, type RunView, viewOf } from './run-view.js';
 import { describeExit, isWorkerAlive, readWorkerRecord, spawnWorker } from './workers.js';
-
-/** The prefix of a run directory being deleted: renamed first, so the run vanishes at once. */
-const TRASH = '.deleted-';
 
 export interface RunStoreOptions {
   dir: string;
@@ -49,10 +47,7 @@ export class RunStore {
   static async open(options: RunStoreOptions): Promise<RunStore> {
     const store = new RunStore(options);
     mkdirSync(store.dir, { recursive: true, mode: 0o700 });
-    // What a deletion interrupted by a crash left behind (it was already gone from the list).
-    for (const name of await readdir(store.dir)) {
-      if (name.startsWith(TRASH)) await rm(join(store.dir, name), { recursive: true, force: true });
-    }
+    await emptyTrash(store.dir);
     await store.#scan();
     void store.#follow(options.pollMs);
     return store;
@@ -122,12 +117,7 @@ export class RunStore {
       );
     }
     entry.watch?.abort();
-    const trash = join(this.dir, `${TRASH}${id}-${randomBytes(4).toString('hex')}`);
-    await rename(this.path(id), trash).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error; // already gone
-    });
-    this.#remove(id);
-    await rm(trash, { recursive: true, force: true });
+    await deleteRunDir(this.dir, this.path(id), () => this.#remove(id));
   }
 
   /** Stops following the runs; workers go on. */
