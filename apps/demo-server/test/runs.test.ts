@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunView } from '@fipc/demo-server';
-import { waitFor } from '@fipc/test-utils';
+import { tempDir, waitFor } from '@fipc/test-utils';
 import { describe, expect, it } from 'vitest';
 import { call, demoServer, followLive, waitForQuestion, waitForRun } from './helpers.js';
 
@@ -78,6 +78,16 @@ describe('demo-server runs', () => {
     expect((await call(server, 'GET', `/api/runs/${id}`)).status).toBe(404);
     expect((await call(server, 'GET', '/api/runs')).body).toEqual({ runs: [], total: 0, next: null });
     expect((await call(server, 'DELETE', `/api/runs/${id}`)).status).toBe(404);
+  });
+
+  it('removes, on start, what a deletion cut short by a crash left renamed aside, and lists none of it', async () => {
+    const runsDir = tempDir('fipc-demo-runs-');
+    const leftover = join(runsDir, '.deleted-0123456789ab');
+    mkdirSync(join(leftover, 'requests'), { recursive: true });
+    writeFileSync(join(leftover, 'state.json'), '{}');
+    const server = await demoServer({ runsDir });
+    expect(existsSync(leftover)).toBe(false);
+    expect((await call(server, 'GET', '/api/runs')).body).toEqual({ runs: [], total: 0, next: null });
   });
 
   it('refuses an answer to a run whose worker was killed with -9 (409), though its question is still on disk', async () => {
