@@ -76,8 +76,14 @@ describe('SSE across the segments of a rotated log', () => {
       client.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
       const exited = new Promise((resolve) => client.on('close', resolve));
       try {
-        if (run < 20) await sleep(150 + Math.random() * 350);
-        else {
+        if (run < 20) {
+          // Each run gets somewhere, however long a loaded machine takes to start the client.
+          await waitFor(() => out.includes('\n') || received.length >= count, {
+            timeoutMs: 60_000,
+            what: 'a first event',
+          });
+          await sleep(150 + Math.random() * 350);
+        } else {
           const lines = () => out.split('\n').length - 1;
           await waitFor(() => received.length + lines() >= count, {
             timeoutMs: 60_000,
