@@ -12,7 +12,14 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-/** A child process running a TypeScript file, with its output collected. */
+// Children still running when this process exits (a test that failed before it stopped its child) die with it,
+// so a failed run leaves no stray process behind.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** A child process running a TypeScript file, with its output collected; killed if still running at our exit. */
 export class Child {
   readonly process: ChildProcess;
   stdout = '';
@@ -22,6 +29,8 @@ export class Child {
 
   constructor(file: string, args: string[] = [], options: SpawnOptions = {}) {
     this.process = spawn(process.execPath, [...tsNodeArgs, file, ...args], { stdio: 'pipe', ...options });
+    running.add(this.process);
+    this.process.once('exit', () => running.delete(this.process));
     this.process.stdout?.setEncoding('utf8').on('data', (text: string) => {
       this.stdout += text;
       for (const listener of this.#listeners) listener();
