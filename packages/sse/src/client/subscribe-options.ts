@@ -30,7 +30,7 @@ export interface RetryInfo {
 }
 
 /**
- * Options of {@link subscribe}.
+ * Options of `subscribe()`.
  *
  * @example
  * const options: SubscribeOptions<typeof contract.events> = {
@@ -85,7 +85,7 @@ export interface SubscribeOptions<E extends EventSchemas | undefined = undefined
 export type HeaderValues = ConstructorParameters<typeof Headers>[0];
 
 /**
- * What {@link subscribe} returns: an async iterator of records that also knows the SSE id of the last one
+ * What `subscribe()` returns: an async iterator of records that also knows the SSE id of the last one
  * (to store, and pass back as `lastEventId` after a page reload, say).
  *
  * @example
