@@ -20,16 +20,15 @@ let marks = 0;
 /**
  * The `REQ <path> <Last-Event-ID>` lines a server printed for every request it has received so far. The server
  * prints before it answers, but this process can see an answer before it reads that line from the pipe, so a
- * live server is first sent a marker request, and read until the marker's own line.
+ * live server is first sent a marker request, and read until the marker's own line; an ended one, to its end.
  */
 export async function requests(server: { child: Child; port: number }, path = '/events') {
   const { child, port } = server;
-  const stdout = child.process.stdout!;
   if (child.process.exitCode === null && child.process.signalCode === null) {
     const mark = `/mark-${++marks}`;
     await fetch(`http://127.0.0.1:${port}${mark}`).then((response) => response.body?.cancel());
     await child.waitForLine((line) => line === `REQ ${mark} -`);
-  } else if (!stdout.readableEnded) await new Promise((resolve) => stdout.once('end', resolve));
+  } else await child.exited; // settles once all of stdout is read
   const prefix = `REQ ${path} `;
   return child.lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
 }
