@@ -69,7 +69,12 @@ export function sseHandler<
 function nodeSink(res: ServerResponse) {
   return {
     write(chunk: Buffer) {
-      if (!res.destroyed) res.write(chunk);
+      if (res.destroyed) return;
+      // Corked around the write, the frame leaves in one syscall now. Left to Node's chunked encoding, it waits
+      // for the next tick, so in a fan-out the first clients would wait for every other client's write.
+      res.cork();
+      res.write(chunk);
+      res.uncork();
     },
     get buffered() {
       return res.writableLength;

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { openEventLog } from '@fipc/events';
@@ -45,6 +46,34 @@ describe('fan-out', () => {
     for (const client of clients) client.es.close();
     stalled.destroy();
   }, 240_000);
+
+  it("puts each client's frame on its socket before the next client's is written", async () => {
+    // A frame left corked until the fan-out ends reaches the first clients only after every client's write.
+    const path = join(tempDir(), 'events.jsonl');
+    const handler = sseHandler(() => path);
+    const responses: ServerResponse[] = [];
+    const pendingAtWrite: number[] = [];
+    const { url } = await serve((req, res) => {
+      responses.push(res);
+      const write = res.write.bind(res) as (chunk: Buffer) => boolean;
+      res.write = ((chunk: Buffer) => {
+        if (String(chunk).includes('"seq"')) {
+          pendingAtWrite.push(responses.reduce((sum, other) => sum + (other.socket?.writableLength ?? 0), 0));
+        }
+        return write(chunk);
+      }) as typeof res.write;
+      void handler(req, res);
+    });
+    const clients = Array.from({ length: 5 }, () => listen(url, ['progress']));
+    const log = openEventLog(path);
+    await log.emit('progress');
+    await waitFor(() => clients.every((c) => c.events.length === 1), { what: 'the first record' });
+    pendingAtWrite.length = 0; // the catch-up of each client came in its own turn
+    await log.emit('progress');
+    await log.close();
+    await waitFor(() => clients.every((c) => c.events.length === 2), { what: 'the live record' });
+    expect(pendingAtWrite).toEqual([0, 0, 0, 0, 0]);
+  });
 
   it('disconnects a client that stops reading once it is maxBufferBytes behind; the others never wait', async () => {
     const path = join(tempDir(), 'events.jsonl');
